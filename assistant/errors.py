@@ -1,0 +1,33 @@
+"""User-facing errors. Their messages are one clear sentence, safe to show in the CLI and UI.
+
+The write path raises the same classes (re-exported from ``index.errors``) so that a user
+error is one type wherever it comes from.
+"""
+
+from index.errors import (
+    BadInputError,
+    EvchatError,
+    ModelMismatchError,
+    StoreUnavailableError,
+)
+
+__all__ = [
+    "BadInputError",
+    "EvchatError",
+    "LLMError",
+    "LLMStreamCutError",
+    "ModelMismatchError",
+    "StoreUnavailableError",
+]
+
+
+class LLMError(EvchatError):
+    """The chat model could not be reached or kept failing after retries."""
+
+
+class LLMStreamCutError(LLMError):
+    """The model's stream broke in the middle; ``partial`` holds what had arrived."""
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial

@@ -1,0 +1,124 @@
+"""Typed results of the read path: passages, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its metadata and fused relevance score."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    title: str
+    source: str
+    published_at: str | None
+    page: int | None
+    start: int  # offset of the chunk in the document text
+    end: int
+    score: float  # fused retrieval score (higher is better)
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used by the CLI and the web API."""
+        return {
+            "chunk_id": self.chunk_id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "published_at": self.published_at,
+            "page": self.page,
+            "text": self.text,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verified citation: ``quote`` appears verbatim in the passage's chunk.
+
+    ``start``/``end`` are the quote's character offsets in the *document* text.
+    """
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str
+    published_at: str | None
+    page: int | None
+    quote: str
+    start: int
+    end: int
+    score: float  # support score of the quote for the sentence that cites it
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used by the CLI and the web API."""
+        return {
+            "n": self.n,
+            "chunk_id": self.chunk_id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "published_at": self.published_at,
+            "page": self.page,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with the citation numbers it carries."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+
+
+@dataclass
+class Answer:
+    """The result of ``Assistant.ask``.
+
+    ``text`` carries ``[n]`` markers that refer to ``citations`` by ``n``. When
+    ``refused`` is true the documents do not contain the answer; ``passages`` then holds
+    the closest passages anyway.
+    """
+
+    text: str
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    standalone_question: str
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    answerer: str = "extractive"
+    warning: str | None = None  # e.g. "the model's stream was cut"
+
+    @property
+    def unsupported(self) -> list[str]:
+        """Sentences of the answer that no citation supports."""
+        return [s.text for s in self.sentences if not s.supported]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape printed by ``evchat ask --json``."""
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "standalone_question": self.standalone_question,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [
+                {"doc_id": p.doc_id, "text": p.text, "score": round(p.score, 4)}
+                for p in self.passages
+            ],
+            "unsupported": self.unsupported,
+            "answerer": self.answerer,
+            "warning": self.warning,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,49 @@
+"""Pick the embedding model the settings ask for (offline MiniLM or OpenAI)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+from index.embeddings import MiniLMEmbedder
+from index.settings import Settings
+
+
+class ArrayEmbedder(Protocol):
+    """Anything that turns texts into a (n, dim) array of unit vectors."""
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts``."""
+        ...
+
+
+class OpenAIArrayEmbedder:
+    """OpenAI embeddings (``text-embedding-3-small``) via langchain-openai."""
+
+    def __init__(self, settings: Settings) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        self._client = OpenAIEmbeddings(
+            model=settings.openai_embedding_model,
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url,
+        )
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts`` through the API."""
+        vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+
+
+@cache
+def _minilm(batch_size: int, workers: int) -> MiniLMEmbedder:
+    return MiniLMEmbedder(batch_size=batch_size, workers=workers)
+
+
+def make_embedder(settings: Settings) -> ArrayEmbedder:
+    """The embedder for ``settings`` (the MiniLM one is shared within the process)."""
+    if settings.embedding == "openai":
+        return OpenAIArrayEmbedder(settings)
+    return _minilm(settings.embed_batch_size, settings.embed_workers)

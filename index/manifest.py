@@ -1,0 +1,181 @@
+"""The manifest: per document its content hash, chunker, model and chunks (SQLite).
+
+It is the write path's memory of what is indexed, and the source the BM25 index is built
+from. One SQLite file per physical collection; every change is one transaction, so a
+killed process leaves either the old or the new state of a document, never half.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.types import Chunk, LoadedDocument
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, origin TEXT NOT NULL, content_hash TEXT NOT NULL,
+    chunker_version TEXT NOT NULL, model_id TEXT NOT NULL, title TEXT NOT NULL,
+    source TEXT NOT NULL, published_at TEXT, url TEXT, n_chunks INTEGER NOT NULL,
+    indexed_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the manifest knows of one indexed document."""
+
+    doc_id: str
+    origin: str
+    content_hash: str
+    chunker_version: str
+    model_id: str
+    title: str
+    source: str
+    published_at: str | None
+    url: str | None
+    n_chunks: int
+    indexed_at: float
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """A stored chunk as the BM25 index and the read path need it."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    page: int | None
+
+
+class Manifest:
+    """SQLite-backed record of indexed documents and their chunks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _query(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        with closing(self._connect()) as db:
+            return db.execute(sql, args).fetchall()
+
+    # --- documents -------------------------------------------------------------------
+    def documents(self) -> dict[str, DocumentRecord]:
+        """Every indexed document by id."""
+        rows = self._query(
+            "SELECT doc_id, origin, content_hash, chunker_version, model_id, title, source, "
+            "published_at, url, n_chunks, indexed_at FROM documents"
+        )
+        return {str(r[0]): DocumentRecord(*r) for r in rows}  # type: ignore[arg-type]
+
+    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
+        """Chunk ids of one document, or of all documents."""
+        if doc_id is None:
+            return {str(r[0]) for r in self._query("SELECT chunk_id FROM chunks")}
+        rows = self._query("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
+        return {str(r[0]) for r in rows}
+
+    def all_chunks(self) -> list[ChunkRow]:
+        """Every chunk, ordered by document and position (the BM25 corpus)."""
+        rows = self._query(
+            'SELECT chunk_id, doc_id, text, start, "end", page FROM chunks ORDER BY doc_id, idx'
+        )
+        return [ChunkRow(*r) for r in rows]  # type: ignore[arg-type]
+
+    def put_document(
+        self,
+        doc: LoadedDocument,
+        origin: str,
+        content_hash: str,
+        chunker_version: str,
+        model_id: str,
+        chunks: Sequence[Chunk],
+    ) -> None:
+        """Record ``doc`` and exactly ``chunks`` as its chunks, in one transaction."""
+        with self._tx() as db:
+            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.doc_id, origin, content_hash, chunker_version, model_id, doc.title,
+                    doc.source, doc.published_at, doc.url, len(chunks), time.time(),
+                ),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, c.index, c.text, c.start, c.end, c.page) for c in chunks],
+            )
+            self._bump(db)
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Forget documents and their chunks."""
+        ids = list(doc_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
+            db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in ids])
+            self._bump(db)
+
+    # --- bookkeeping -----------------------------------------------------------------
+    def generation(self) -> int:
+        """A counter bumped by every change; the BM25 index records the one it was built at."""
+        return int(self.get_meta("generation") or 0)
+
+    def _bump(self, db: sqlite3.Connection) -> None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(row[0]) + 1 if row else 1),)
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('last_indexed', ?)", (str(time.time()),))
+
+    def get_meta(self, key: str) -> str | None:
+        """A bookkeeping value, or None."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with None, clear) a bookkeeping value."""
+        with self._tx() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def counts(self) -> tuple[int, int]:
+        """(documents, chunks)."""
+        d = self._query("SELECT count(*) FROM documents")[0][0]
+        c = self._query("SELECT count(*) FROM chunks")[0][0]
+        return int(d), int(c)  # type: ignore[call-overload]

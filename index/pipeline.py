@@ -1,0 +1,204 @@
+"""reindex(): discover → load → diff against the manifest → chunk → embed → write → report.
+
+Crash safety comes from the order of writes: new chunks are upserted into Chroma first
+(their ids are derived from the content, so a repeat is harmless and already-present
+chunks are not embedded again), then the manifest records the document's new chunks in
+one transaction, then the old chunks are deleted. A run that is killed leaves at worst
+chunks the manifest does not know; the next run deletes them (it finds the ``dirty``
+mark the killed run left) and rebuilds BM25, so the result equals a clean build.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index.chunking import CHUNKER_VERSION, chunk_document
+from index.collection import Collection
+from index.embedder_factory import ArrayEmbedder, make_embedder
+from index.errors import StoreUnavailableError
+from index.loaders import LoadError, SourceFile, content_hash, discover, load
+from index.manifest import DocumentRecord
+from index.settings import Settings
+from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
+
+ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
+FLUSH_CHUNKS = 256  # chunks embedded per write batch: big enough to keep every core busy
+
+
+@dataclass
+class _Pending:
+    doc: LoadedDocument
+    origin: str
+    content_hash: str
+    chunks: list[Chunk]
+    is_new: bool
+
+
+class _Run:
+    """State of one re-index run."""
+
+    def __init__(self, col: Collection, embedder: ArrayEmbedder, report: IndexReport) -> None:
+        self.col = col
+        self.embedder = embedder
+        self.report = report
+        self.known: dict[str, DocumentRecord] = col.manifest.documents()
+        self.seen: set[str] = set()
+        self.pending: list[_Pending] = []
+        self.changed = False
+
+    def consider(self, doc: LoadedDocument, origin: str) -> None:
+        if doc.doc_id in self.seen:
+            self.report.failed.append(FailedFile(doc.doc_id, "duplicate doc_id; first one kept"))
+            return
+        self.seen.add(doc.doc_id)
+        digest = content_hash(doc.text)
+        rec = self.known.get(doc.doc_id)
+        if (
+            rec
+            and rec.content_hash == digest
+            and rec.chunker_version == CHUNKER_VERSION
+            and rec.model_id == self.col.spec.model_id
+        ):
+            self.report.unchanged += 1
+            return
+        s = self.col.settings
+        chunks = chunk_document(doc, digest, s.chunk_tokens, s.chunk_overlap_tokens)
+        if not chunks:
+            self.report.failed.append(FailedFile(origin, "no text to index"))
+            return
+        self.pending.append(_Pending(doc, origin, digest, chunks, rec is None))
+        if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        store, manifest = self.col.store, self.col.manifest
+        wanted = [c for p in self.pending for c in p.chunks]
+        present = store.existing_ids([c.chunk_id for c in wanted])
+        todo = [c for c in wanted if c.chunk_id not in present]
+        vectors = self.embedder.embed_array([c.embed_text for c in todo])
+        by_id = {c.chunk_id: vectors[i] for i, c in enumerate(todo)}
+        for p in self.pending:
+            fresh = [c for c in p.chunks if c.chunk_id in by_id]
+            if fresh:
+                import numpy as np
+
+                store.upsert(p.doc, fresh, np.stack([by_id[c.chunk_id] for c in fresh]))
+            old = manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
+            manifest.put_document(
+                p.doc, p.origin, p.content_hash, CHUNKER_VERSION, self.col.spec.model_id, p.chunks
+            )
+            store.delete(sorted(old))
+            if p.is_new:
+                self.report.added += 1
+            else:
+                self.report.updated += 1
+        self.report.embedded += len(todo)
+        self.changed = True
+        self.pending.clear()
+
+
+def reindex(
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    *,
+    collection: str | None = None,
+    prune: bool = False,
+    show_progress: bool = True,
+    on_progress: ProgressFn | None = None,
+    embedder: ArrayEmbedder | None = None,
+) -> IndexReport:
+    """Bring the collection in step with ``paths``: add new, replace changed, keep unchanged.
+
+    With ``prune``, documents indexed earlier from under these paths that are gone now
+    are deleted. Files that cannot be read are listed in ``report.failed`` and skipped.
+    """
+    settings = settings or Settings()
+    started = time.monotonic()
+    report = IndexReport()
+    sources, failed = discover(paths)
+    report.failed.extend(failed)
+    col = Collection.open_for_write(settings, collection)
+    with col.write_lock():
+        run = _Run(col, embedder or make_embedder(settings), report)
+        recovering = col.manifest.get_meta("dirty") is not None
+        col.manifest.set_meta("dirty", "1")
+        failed_files = _load_all(run, sources, settings, show_progress, on_progress)
+        run.flush()
+        if prune:
+            _prune(run, paths, sources, failed_files)
+        if recovering:
+            _delete_orphans(col)
+        if run.changed or recovering or not (col.bm25_folder / "rows.json").exists():
+            col.rebuild_bm25()
+        col.manifest.set_meta("dirty", None)
+        col.activate()
+    report.documents, report.chunks = col.manifest.counts()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _load_all(
+    run: _Run,
+    sources: list[SourceFile],
+    settings: Settings,
+    show_progress: bool,
+    on_progress: ProgressFn | None,
+) -> set[str]:
+    """Load every source into the run; returns the paths of files that failed whole."""
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    failed_files: set[str] = set()
+    bar = tqdm(
+        total=len(sources), unit="file", desc="Indexing", file=sys.stderr,
+        disable=not show_progress, dynamic_ncols=True,
+    )
+    with bar:
+        for i, src in enumerate(sources):
+            try:
+                for item in load(src, max_bytes):
+                    if isinstance(item, FailedFile):
+                        run.report.failed.append(item)
+                    else:
+                        run.consider(item, str(src.path))
+            except LoadError as exc:
+                failed_files.add(str(src.path))
+                run.report.failed.append(FailedFile(str(src.path), str(exc)))
+                bar.write(f"skipped {src.path}: {exc}", file=sys.stderr)
+            except OSError as exc:
+                raise StoreUnavailableError(f"Indexing stopped: {exc.strerror or exc}.") from exc
+            bar.update(1)
+            bar.set_postfix(chunks=run.report.embedded, refresh=False)
+            if on_progress:
+                on_progress(i + 1, len(sources), src.doc_id)
+    return failed_files
+
+
+def _prune(run: _Run, paths: Sequence[str | Path], sources: list[SourceFile], failed_files: set[str]) -> None:
+    """Delete documents that came from under ``paths`` and are no longer there."""
+    roots = [Path(p).resolve() for p in paths]
+    gone = [
+        rec
+        for rec in run.col.manifest.documents().values()
+        if rec.doc_id not in run.seen
+        and rec.origin not in failed_files
+        and any(Path(rec.origin).is_relative_to(r) for r in roots)
+    ]
+    for rec in gone:
+        ids = run.col.manifest.chunk_ids(rec.doc_id)
+        run.col.manifest.delete_documents([rec.doc_id])
+        run.col.store.delete(sorted(ids))
+    run.report.removed += len(gone)
+    run.changed = run.changed or bool(gone)
+
+
+def _delete_orphans(col: Collection) -> None:
+    """Delete chunks a killed run wrote to Chroma that the manifest does not list."""
+    orphans = col.store.existing_ids() - col.manifest.chunk_ids()
+    col.store.delete(sorted(orphans))

@@ -31,6 +31,11 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def stem_word(word: str) -> str:
+    """The Snowball stem BM25 uses for ``word``."""
+    return str(_stemmer().stemWord(word))
+
+
 def tokenize(texts: list[str]) -> Any:
     """bm25s tokens: lower-cased, English stop words removed, Snowball-stemmed."""
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)

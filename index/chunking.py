@@ -54,10 +54,10 @@ def chunk_document(
     doc: LoadedDocument, content_hash: str, chunk_tokens: int = 200, overlap_tokens: int = 30
 ) -> list[Chunk]:
     """Split ``doc`` into chunks whose ``text`` equals ``doc.text[start:end]``."""
-    # Leave room for the title prefix and the [CLS]/[SEP] tokens inside the 256 limit.
-    size = min(chunk_tokens, MAX_TOKENS - TITLE_PREFIX_TOKENS - 4)
-    pieces = _splitter(size, overlap_tokens).split_text(doc.text)
+    # Leave room for the title/date prefix and the [CLS]/[SEP] tokens inside the 256 limit.
     prefix = context_prefix(doc)
+    size = min(chunk_tokens, MAX_TOKENS - count_tokens(prefix) - 2)
+    pieces = _splitter(size, overlap_tokens).split_text(doc.text)
     chunks: list[Chunk] = []
     cursor = 0
     for piece in pieces:

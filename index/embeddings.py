@@ -89,9 +89,19 @@ def load_tokenizer() -> Tokenizer:
     return tok
 
 
+@cache
+def _counting_tokenizer() -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(tokenizer_file()))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
 def count_tokens(text: str) -> int:
     """Number of model tokens of ``text`` without special tokens and without truncation."""
-    tok = load_tokenizer()
+    tok = _counting_tokenizer()
     return len(tok.encode(text, add_special_tokens=False).ids) if text else 0
 
 
@@ -134,9 +144,19 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         """Embed a list of texts (LangChain)."""
         return self.embed_array(texts).tolist()  # type: ignore[no-any-return]
 
-    def embed_query(self, text: str) -> list[float]:  # type: ignore[override]
-        """Embed one query (LangChain)."""
-        return self.embed_array([text])[0].tolist()  # type: ignore[no-any-return]
+    def embed_query(  # type: ignore[override]
+        self, text: str | None = None, *, input: Documents | None = None
+    ) -> Any:
+        """Embed one query (LangChain: ``embed_query(text)`` -> one vector).
+
+        Chroma calls ``embed_query(input=[...])`` for ``query_texts`` and expects one
+        vector per text, so that form is answered like ``__call__``.
+        """
+        if input is not None:
+            return self(input)
+        if text is None:
+            raise TypeError("embed_query() needs a text")
+        return self.embed_array([text])[0].tolist()
 
     # --- the work --------------------------------------------------------------------
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:

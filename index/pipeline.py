@@ -202,3 +202,21 @@ def _delete_orphans(col: Collection) -> None:
     """Delete chunks a killed run wrote to Chroma that the manifest does not list."""
     orphans = col.store.existing_ids() - col.manifest.chunk_ids()
     col.store.delete(sorted(orphans))
+
+
+def delete_documents(
+    doc_ids: Sequence[str], settings: Settings | None = None, *, collection: str | None = None
+) -> int:
+    """Delete documents (manifest, Chroma chunks, BM25) by id; returns how many existed."""
+    settings = settings or Settings()
+    col = Collection.open_for_write(settings, collection)
+    with col.write_lock():
+        known = col.manifest.documents()
+        ids = [d for d in doc_ids if d in known]
+        for doc_id in ids:
+            chunk_ids = col.manifest.chunk_ids(doc_id)
+            col.manifest.delete_documents([doc_id])
+            col.store.delete(sorted(chunk_ids))
+        if ids:
+            col.rebuild_bm25()
+    return len(ids)

@@ -1,0 +1,143 @@
+"""Citations: parse ``[n]`` markers (also while streaming), locate quotes, check support.
+
+A citation is only ever built from a span of a retrieved chunk's stored text, and
+:func:`make_citation` checks that the quote is verbatim in that chunk, so a citation
+can never show words its source does not contain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.extract import candidate_sentences
+from assistant.sentences import defuse_markers, marker_numbers, sentence_spans, strip_markers
+from assistant.support import SupportScorer
+from assistant.types import AnswerSentence, Citation, Passage
+
+_PARTIAL_MARKER = re.compile(r"\[\d{0,3}$")
+UNCITED_BONUS = 0.1  # an uncited sentence gets a citation only if support is this much clearer
+
+
+class QuoteNotInChunkError(ValueError):
+    """A quote that is not a verbatim slice of its chunk (a bug, never shown to users)."""
+
+
+def make_citation(n: int, passage: Passage, start: int, end: int, score: float) -> Citation:
+    """A citation of ``passage.text[start:end]``, with offsets into the document text."""
+    quote = passage.text[start:end]
+    if not quote or passage.text.find(quote) < 0:
+        raise QuoteNotInChunkError(f"quote not found in chunk {passage.chunk_id}")
+    return Citation(
+        n=n,
+        chunk_id=passage.chunk_id,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        source=passage.source,
+        published_at=passage.published_at,
+        page=passage.page,
+        quote=quote,
+        start=passage.start + start,
+        end=passage.start + end,
+        score=score,
+        url=passage.url,
+    )
+
+
+class MarkerStream:
+    """Holds back a trailing partial marker (``[``, ``[1``) until it is complete.
+
+    Markers naming a passage that does not exist are removed, so a stream never shows a
+    half marker or a citation that cannot be resolved.
+    """
+
+    def __init__(self, n_passages: int) -> None:
+        self.n_passages = n_passages
+        self._held = ""
+
+    def feed(self, delta: str) -> str:
+        """Text safe to show now."""
+        text = self._held + delta
+        m = _PARTIAL_MARKER.search(text)
+        self._held = text[m.start() :] if m else ""
+        return self._clean(text[: m.start()] if m else text)
+
+    def flush(self) -> str:
+        """Whatever was held back, at the end of the stream."""
+        text, self._held = self._held, ""
+        return self._clean(text)
+
+    def _clean(self, text: str) -> str:
+        return re.sub(
+            r"\[(\d{1,3})\]",
+            lambda m: m.group(0) if 1 <= int(m.group(1)) <= self.n_passages else "",
+            text,
+        )
+
+
+@dataclass
+class VerifiedAnswer:
+    """A generated answer after sentence-by-sentence verification."""
+
+    text: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+
+
+def verify_generated(
+    raw: str,
+    passages: list[Passage],
+    scorer: SupportScorer,
+    threshold: float,
+    drop_unsupported: bool = False,
+) -> VerifiedAnswer:
+    """Check every sentence of a model's answer against the passages it cites.
+
+    A cited passage supports a sentence when one of its sentences scores at least
+    ``threshold``; that sentence becomes the quote. Uncited sentences get a citation
+    when some passage clearly supports them. Citations are renumbered 1..n in order of
+    first use; markers that cite nothing verifiable are removed.
+    """
+    spans = sentence_spans(raw.strip())
+    body = raw.strip()
+    cands = candidate_sentences(passages)
+    citations: dict[tuple[str, int], Citation] = {}
+    out_sentences: list[AnswerSentence] = []
+    parts: list[str] = []
+    for a, b in spans:
+        sentence = body[a:b]
+        claim = strip_markers(sentence)
+        if not claim:
+            continue
+        cited = [n - 1 for n in marker_numbers(sentence) if 1 <= n <= len(passages)]
+        pool = [c for c in cands if c[0] in cited] if cited else cands
+        need = threshold if cited else threshold + UNCITED_BONUS
+        best = _best_support(claim, pool, scorer)
+        numbers: tuple[int, ...] = ()
+        if best is not None and best[1] >= need:
+            (pi, s, e, _text), score = best
+            key = (passages[pi].chunk_id, s)
+            if key not in citations:
+                citations[key] = make_citation(len(citations) + 1, passages[pi], s, e, score)
+            numbers = (citations[key].n,)
+        supported = bool(numbers)
+        if not supported and drop_unsupported:
+            continue
+        out_sentences.append(AnswerSentence(claim, numbers, supported))
+        parts.append(claim + "".join(f" [{n}]" for n in numbers))
+    return VerifiedAnswer(" ".join(parts), out_sentences, list(citations.values()))
+
+
+def _best_support(
+    claim: str, pool: list[tuple[int, int, int, str]], scorer: SupportScorer
+) -> tuple[tuple[int, int, int, str], float] | None:
+    if not pool:
+        return None
+    scores = scorer.score(claim, [c[3] for c in pool])
+    i = int(scores.argmax())
+    return pool[i], float(scores[i])
+
+
+def display_sentence(text: str) -> str:
+    """A passage sentence as shown in an answer: one line, look-alike markers defused."""
+    return defuse_markers(" ".join(text.split()))

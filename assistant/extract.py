@@ -1,0 +1,79 @@
+"""The offline answerer: the passage sentences that best answer the question, each cited.
+
+Candidates are every sentence of the retrieved passages. A cheap pre-score (term overlap
+plus the passage's rank) keeps the most promising few, which the support scorer then
+scores with the embedding model. The best ones above the threshold, de-duplicated, make
+the answer; each carries its own citation whose quote is the sentence itself, so quotes
+are verbatim by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.sentences import sentence_spans, terms
+from assistant.support import SupportScorer
+from assistant.types import Passage
+
+PRESELECT = 12  # sentences scored with the embedding model per question
+MIN_CHARS = 25  # shorter "sentences" are headings or debris, never an answer
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence of a retrieved passage with its offsets and support score."""
+
+    passage: int  # index into the passages list
+    start: int  # offsets within the passage text
+    end: int
+    text: str
+    score: float
+
+
+def candidate_sentences(passages: list[Passage]) -> list[tuple[int, int, int, str]]:
+    """(passage index, start, end, text) of every usable sentence of the passages."""
+    out = []
+    for i, p in enumerate(passages):
+        for a, b in sentence_spans(p.text):
+            text = p.text[a:b]
+            if len(text) >= MIN_CHARS and any(ch.isalpha() for ch in text):
+                out.append((i, a, b, text))
+    return out
+
+
+def best_sentences(
+    question: str, passages: list[Passage], scorer: SupportScorer, preselect: int = PRESELECT
+) -> list[ScoredSentence]:
+    """Every candidate worth scoring, best first, with its support score for the question."""
+    cands = candidate_sentences(passages)
+    if not cands:
+        return []
+    lex = scorer.lexical(question, [c[3] for c in cands])
+    prior = np.array([1.0 / (1 + c[0]) for c in cands], dtype=np.float32)
+    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:preselect]
+    chosen = [cands[i] for i in keep]
+    scores = scorer.score(question, [c[3] for c in chosen], lexical=lex[keep])
+    scored = [
+        ScoredSentence(c[0], c[1], c[2], c[3], float(s) + 0.02 * float(prior[k]))
+        for c, s, k in zip(chosen, scores, keep, strict=True)
+    ]
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def select_answer(
+    scored: list[ScoredSentence], max_sentences: int, threshold: float
+) -> list[ScoredSentence]:
+    """The answer's sentences: above threshold, near-duplicates dropped, best first."""
+    picked: list[ScoredSentence] = []
+    seen_terms: list[set[str]] = []
+    for s in scored:
+        if s.score < threshold or len(picked) >= max_sentences:
+            break
+        t = terms(s.text)
+        if any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms):
+            continue
+        picked.append(s)
+        seen_terms.append(t)
+    return picked

@@ -1,0 +1,219 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by reciprocal rank fusion.
+
+Filters (sources, doc ids, a published-date range) and ``as_of`` (documents published
+after it are excluded) apply to both retrievers before ranking. For questions about
+"this week", "latest" and the like a small recency bonus breaks ties in favour of
+documents published close to ``as_of``. At most ``max_chunks_per_doc`` passages come
+from one document, so a long article cannot crowd out the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.types import Passage
+from index.collection import Collection
+from index.embedder_factory import ArrayEmbedder
+from index.manifest import DocumentRecord
+from index.settings import Settings
+from index.store import date_number
+
+_RECENT = re.compile(
+    r"\b(this (week|month|year)|latest|recent(ly)?|newest|current(ly)?|today|now|so far|just)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some sources, documents or a published-date range."""
+
+    sources: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+
+
+def parse_iso_date(value: str | dt.date | None, what: str = "date") -> str | None:
+    """Validate a YYYY-MM-DD date; raise ValueError with a clear message otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"The {what} {value!r} is not a date of the form YYYY-MM-DD.") from None
+
+
+class Retriever:
+    """Finds the passages that best match a question in one collection."""
+
+    def __init__(self, collection: Collection, embedder: ArrayEmbedder, settings: Settings) -> None:
+        self.col = collection
+        self.embedder = embedder
+        self.settings = settings
+        self._docs: tuple[int, dict[str, DocumentRecord]] | None = None
+
+    def documents(self) -> dict[str, DocumentRecord]:
+        """Indexed documents by id (cached until the manifest changes)."""
+        generation = self.col.manifest.generation()
+        if self._docs is None or self._docs[0] != generation:
+            self._docs = (generation, self.col.manifest.documents())
+        return self._docs[1]
+
+    def retrieve(
+        self,
+        question: str,
+        k: int | None = None,
+        as_of: str | None = None,
+        filters: Filters | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first."""
+        s = self.settings
+        k = k or s.k
+        filters = filters or Filters()
+        upper = min(d for d in (as_of, filters.date_to) if d) if (as_of or filters.date_to) else None
+        vector = self.embedder.embed_array([question])[0]
+        dense = self.col.store.query(vector, s.candidates, _chroma_where(filters, upper))
+        bm25 = self._bm25_hits(question, filters, upper)
+        fused: dict[str, float] = {}
+        for rank, (cid, *_rest) in enumerate(dense):
+            fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
+        for rank, cid in enumerate(bm25):
+            fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        meta = {cid: (text, m) for cid, _sim, text, m in dense}
+        self._add_recency(fused, meta, question, upper)
+        ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
+        return self._passages(ranked, fused, meta, k)
+
+    def _bm25_hits(self, question: str, filters: Filters, upper: str | None) -> list[str]:
+        index = self.col.bm25()
+        if not index.chunk_ids:
+            return []
+        mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
+        hits = index.search(question, self.settings.candidates, mask)
+        return [index.chunk_ids[row] for row, _score in hits]
+
+    def _bm25_mask(
+        self, doc_ids: list[str], days: np.ndarray, filters: Filters, upper: str | None
+    ) -> np.ndarray | None:
+        mask = np.ones(len(doc_ids), dtype=bool)
+        if upper:
+            mask &= (days <= date_number(upper)) | (days == 0)
+        if filters.date_from:
+            mask &= days >= date_number(filters.date_from)
+        allowed: set[str] | None = set(filters.doc_ids) if filters.doc_ids else None
+        if filters.sources:
+            by_source = {d for d, rec in self.documents().items() if rec.source in filters.sources}
+            allowed = by_source if allowed is None else allowed & by_source
+        if allowed is not None:
+            mask &= np.fromiter((d in allowed for d in doc_ids), dtype=bool, count=len(doc_ids))
+        return None if mask.all() else mask
+
+    def _add_recency(
+        self,
+        fused: dict[str, float],
+        meta: dict[str, tuple[str, dict[str, Any]]],
+        question: str,
+        upper: str | None,
+    ) -> None:
+        if not _RECENT.search(question) or not fused:
+            return
+        docs = self.documents()
+        ref = _to_date(upper) or max(
+            (_to_date(r.published_at) for r in docs.values() if r.published_at), default=None
+        )
+        if ref is None:
+            return
+        bonus = 0.5 / (self.settings.rrf_k + 1)
+        doc_of = self._doc_of(list(fused), meta)
+        for cid in fused:
+            rec = docs.get(doc_of.get(cid, ""))
+            day = _to_date(rec.published_at if rec else None)
+            if day is not None:
+                age = max((ref - day).days, 0)
+                fused[cid] += bonus * float(np.exp(-age / 10.0))
+
+    def _doc_of(self, ids: list[str], meta: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, str]:
+        index = self.col.bm25()
+        row_of = {cid: i for i, cid in enumerate(index.chunk_ids)}
+        out = {}
+        for cid in ids:
+            if cid in meta:
+                out[cid] = str(meta[cid][1].get("doc_id", ""))
+            elif cid in row_of:
+                out[cid] = index.doc_ids[row_of[cid]]
+        return out
+
+    def _passages(
+        self,
+        ranked: list[str],
+        fused: dict[str, float],
+        meta: dict[str, tuple[str, dict[str, Any]]],
+        k: int,
+    ) -> list[Passage]:
+        missing = [c for c in ranked[: k * 4] if c not in meta]
+        if missing:
+            got = self.col.store.collection.get(ids=missing, include=["documents", "metadatas"])
+            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                meta[cid] = (text or "", dict(m or {}))
+        per_doc: dict[str, int] = {}
+        out: list[Passage] = []
+        for cid in ranked:
+            if cid not in meta:
+                continue  # deleted between the BM25 build and now
+            text, m = meta[cid]
+            doc_id = str(m.get("doc_id", ""))
+            if per_doc.get(doc_id, 0) >= self.settings.max_chunks_per_doc:
+                continue
+            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            out.append(_passage(cid, text, m, fused[cid]))
+            if len(out) >= k:
+                break
+        return out
+
+
+def _passage(cid: str, text: str, m: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        chunk_id=cid,
+        doc_id=str(m.get("doc_id", "")),
+        text=text,
+        title=str(m.get("title", "")),
+        source=str(m.get("source", "")),
+        published_at=str(m.get("published_at") or "") or None,
+        page=int(m.get("page") or 0) or None,
+        start=int(m.get("start", 0)),
+        end=int(m.get("end", 0)),
+        score=score,
+        url=str(m["url"]) if m.get("url") else None,
+    )
+
+
+def _chroma_where(filters: Filters, upper: str | None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if upper:
+        clauses.append(
+            {"$or": [{"published_day": {"$lte": date_number(upper)}}, {"published_day": {"$eq": 0}}]}
+        )
+    if filters.date_from:
+        clauses.append({"published_day": {"$gte": date_number(filters.date_from)}})
+    if filters.doc_ids:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _to_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None

@@ -29,6 +29,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _BOUNDARY.finditer(text):
+        if m.group(0) == "\n" and _is_wrapped_line(text, m.start()):
+            continue
         cut = m.start() + len(m.group(0).rstrip())
         if m.group(0).strip() == "" and text[m.start() - 1 : m.start()] == ".":
             word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
@@ -38,6 +40,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     _add_span(text, pos, len(text), spans)
     return spans
+
+
+def _is_wrapped_line(text: str, newline: int) -> bool:
+    """A single line break inside a sentence, as in text extracted from PDFs."""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
+    if not line or line[-1] in ".!?:;\"”)" or line[0] in "#-*|>":
+        return False
+    return len(line) >= 50
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

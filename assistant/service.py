@@ -7,6 +7,7 @@ constructing an Assistant is cheap.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -63,7 +64,7 @@ class Stats:
             "collection": self.collection,
             "model": self.model,
             "store": self.store,
-            "last_indexed": self.last_indexed,
+            "last_indexed": _iso_time(self.last_indexed),
         }
 
 
@@ -292,6 +293,12 @@ def _messages(history: HistoryLike) -> list[Message]:
             if item[1]:
                 out.append({"role": "assistant", "content": str(item[1])})
     return out
+
+
+def _iso_time(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).isoformat(timespec="seconds")
 
 
 def _ms(t: float) -> float:

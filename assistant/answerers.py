@@ -33,7 +33,9 @@ class Draft:
     warning: str | None = None
 
 
-def extractive_draft(scored: list[ScoredSentence], passages: list[Passage], settings: Settings) -> Draft:
+def extractive_draft(
+    scored: list[ScoredSentence], passages: list[Passage], settings: Settings
+) -> Draft:
     """The best sentences, each with its own verified citation."""
     picked = select_answer(scored, settings.max_answer_sentences, settings.support_threshold)
     citations = []

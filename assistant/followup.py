@@ -22,7 +22,9 @@ from assistant.prompts import PromptSet
 
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.IGNORECASE)
 _AND = re.compile(r"^\s*and\s+(.+)$", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|his|her|there|then)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(it|its|they|them|their|that|this|those|these|he|she|his|her|there|then)\b", re.I
+)
 _NAME = re.compile(r"\b([A-Z][A-Za-z0-9&.-]*(?:\s+[A-Z][A-Za-z0-9&.-]*)*)")
 
 Message = dict[str, str]

@@ -78,7 +78,9 @@ class Retriever:
         s = self.settings
         k = k or s.k
         filters = filters or Filters()
-        upper = min(d for d in (as_of, filters.date_to) if d) if (as_of or filters.date_to) else None
+        upper = (
+            min(d for d in (as_of, filters.date_to) if d) if (as_of or filters.date_to) else None
+        )
         vector = self.embedder.embed_array([question])[0]
         dense = self.col.store.query(vector, s.candidates, _chroma_where(filters, upper))
         bm25 = self._bm25_hits(question, filters, upper)
@@ -126,9 +128,8 @@ class Retriever:
         if not _RECENT.search(question) or not fused:
             return
         docs = self.documents()
-        ref = _to_date(upper) or max(
-            (_to_date(r.published_at) for r in docs.values() if r.published_at), default=None
-        )
+        days = [d for d in (_to_date(r.published_at) for r in docs.values()) if d is not None]
+        ref = _to_date(upper) or max(days, default=None)
         if ref is None:
             return
         bonus = 0.5 / (self.settings.rrf_k + 1)
@@ -140,7 +141,9 @@ class Retriever:
                 age = max((ref - day).days, 0)
                 fused[cid] += bonus * float(np.exp(-age / 10.0))
 
-    def _doc_of(self, ids: list[str], meta: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    def _doc_of(
+        self, ids: list[str], meta: dict[str, tuple[str, dict[str, Any]]]
+    ) -> dict[str, str]:
         index = self.col.bm25()
         row_of = {cid: i for i, cid in enumerate(index.chunk_ids)}
         out = {}
@@ -199,7 +202,12 @@ def _chroma_where(filters: Filters, upper: str | None) -> dict[str, Any] | None:
     clauses: list[dict[str, Any]] = []
     if upper:
         clauses.append(
-            {"$or": [{"published_day": {"$lte": date_number(upper)}}, {"published_day": {"$eq": 0}}]}
+            {
+                "$or": [
+                    {"published_day": {"$lte": date_number(upper)}},
+                    {"published_day": {"$eq": 0}},
+                ]
+            }
         )
     if filters.date_from:
         clauses.append({"published_day": {"$gte": date_number(filters.date_from)}})

@@ -6,8 +6,45 @@ import re
 from functools import cache
 
 _ABBREV = frozenset(
-    """mr mrs ms dr prof inc ltd co corp jr sr st vs etc e.g i.e u.s u.k no jan feb mar apr jun
-    jul aug sep sept oct nov dec approx est gov sen rep gen""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "no",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "est",
+        "gov",
+        "sen",
+        "rep",
+        "gen",
+    ]
 )
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
 # digit or quote, unless the dot closes a known abbreviation; line breaks always end one.
@@ -16,11 +53,109 @@ _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being
-    it its this that these those which who whom what when where why how do does did has have had
-    not no can could will would should may might must shall than then there their they them he she
-    his her we our you your i me my about into over under after before between during also just
-    so such very more most much many some any each other only own same too s t one new""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "about",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "between",
+        "during",
+        "also",
+        "just",
+        "so",
+        "such",
+        "very",
+        "more",
+        "most",
+        "much",
+        "many",
+        "some",
+        "any",
+        "each",
+        "other",
+        "only",
+        "own",
+        "same",
+        "too",
+        "s",
+        "t",
+        "one",
+        "new",
+    ]
 )
 
 
@@ -45,7 +180,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _is_wrapped_line(text: str, newline: int) -> bool:
     """A single line break inside a sentence, as in text extracted from PDFs."""
     line = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
-    if not line or line[-1] in ".!?:;\"”)" or line[0] in "#-*|>":
+    if not line or line[-1] in '.!?:;"”)' or line[0] in "#-*|>":
         return False
     return len(line) >= 50
 
@@ -93,5 +228,5 @@ def marker_numbers(text: str) -> list[int]:
 
 
 def defuse_markers(text: str) -> str:
-    """Turn ``[n]`` look-alikes inside document text into ``(n)`` so they never read as citations."""
+    """Turn ``[n]`` look-alikes in document text into ``(n)``: they never read as citations."""
     return _MARKER.sub(r"(\1)", text)

@@ -166,8 +166,14 @@ class Assistant:
         docs, chunks = col.manifest.counts()
         last = col.manifest.get_meta("last_indexed")
         s = self.settings
-        store = f"http://{s.chroma_host}:{s.chroma_port}" if s.uses_chroma_server else str(s.home.resolve())
-        return Stats(docs, chunks, col.name, col.spec.model_id, store, float(last) if last else None)
+        store = (
+            f"http://{s.chroma_host}:{s.chroma_port}"
+            if s.uses_chroma_server
+            else str(s.home.resolve())
+        )
+        return Stats(
+            docs, chunks, col.name, col.spec.model_id, store, float(last) if last else None
+        )
 
     # --- read path -------------------------------------------------------------------
     def ask(

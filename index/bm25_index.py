@@ -76,7 +76,9 @@ def build(manifest: Manifest, folder: Path) -> BM25Index:
     return index
 
 
-def _index_from_rows(rows: list[ChunkRow], published: dict[str, str | None], generation: int) -> BM25Index:
+def _index_from_rows(
+    rows: list[ChunkRow], published: dict[str, str | None], generation: int
+) -> BM25Index:
     retriever = None
     if rows:
         retriever = bm25s.BM25()
@@ -99,7 +101,9 @@ def _save(index: BM25Index, folder: Path) -> None:
         index.retriever.save(str(tmp / "bm25s"))
     np.save(tmp / "days.npy", index.days)
     (tmp / "rows.json").write_text(
-        json.dumps({"generation": index.generation, "chunk_ids": index.chunk_ids, "doc_ids": index.doc_ids})
+        json.dumps(
+            {"generation": index.generation, "chunk_ids": index.chunk_ids, "doc_ids": index.doc_ids}
+        )
     )
     old = folder.with_name(f"{folder.name}.old{unique}")
     shutil.rmtree(old, ignore_errors=True)

@@ -46,14 +46,18 @@ class Collection:
     _bm25_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def open_for_write(cls, settings: Settings, name: str | None = None, client: Any = None) -> Collection:
+    def open_for_write(
+        cls, settings: Settings, name: str | None = None, client: Any = None
+    ) -> Collection:
         """The collection the configured embedding model writes to (created if needed)."""
         name = check_collection_name(name or settings.collection)
         spec = embedding_spec(settings)
         return cls._open(settings, name, physical_name(name, spec), spec, client)
 
     @classmethod
-    def open_for_read(cls, settings: Settings, name: str | None = None, client: Any = None) -> Collection:
+    def open_for_read(
+        cls, settings: Settings, name: str | None = None, client: Any = None
+    ) -> Collection:
         """The collection ``name`` points at; refused if built with another model."""
         name = check_collection_name(name or settings.collection)
         spec = embedding_spec(settings)
@@ -61,13 +65,16 @@ class Collection:
         wanted = physical_name(name, spec)
         if active and active != wanted:
             raise ModelMismatchError(
-                f"Collection {name!r} was built with another embedding model ({active.split('--')[-1]}) "
-                f"than the configured {spec.model_id}; run `evchat index` to rebuild it."
+                f"Collection {name!r} was built with another embedding model "
+                f"({active.split('--')[-1]}) than the configured {spec.model_id}; "
+                "run `evchat index` to rebuild it."
             )
         return cls._open(settings, name, wanted, spec, client)
 
     @classmethod
-    def _open(cls, settings: Settings, name: str, physical: str, spec: EmbeddingSpec, client: Any) -> Collection:
+    def _open(
+        cls, settings: Settings, name: str, physical: str, spec: EmbeddingSpec, client: Any
+    ) -> Collection:
         folder = settings.home / "collections" / physical
         try:
             manifest = Manifest(folder / "manifest.sqlite")

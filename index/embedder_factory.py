@@ -27,8 +27,8 @@ class OpenAIArrayEmbedder:
 
         self._client = OpenAIEmbeddings(
             model=settings.openai_embedding_model,
-            api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url,
+            openai_api_key=settings.openai_api_key,
+            openai_api_base=settings.openai_base_url,
         )
 
     def embed_array(self, texts: list[str]) -> np.ndarray:

@@ -142,7 +142,7 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
     # --- LangChain's Embeddings interface ------------------------------------------
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed a list of texts (LangChain)."""
-        return self.embed_array(texts).tolist()  # type: ignore[no-any-return]
+        return self.embed_array(texts).tolist()  # type: ignore[no-any-return,unused-ignore]
 
     def embed_query(  # type: ignore[override]
         self, text: str | None = None, *, input: Documents | None = None
@@ -167,16 +167,18 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         tok = load_tokenizer()
         encodings = tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        batches = [
-            order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)
-        ]
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         assert self._pool is not None
-        for idx, vectors in zip(batches, self._pool.map(self._run_batch, self._tasks(batches, encodings)), strict=True):
+        for idx, vectors in zip(
+            batches, self._pool.map(self._run_batch, self._tasks(batches, encodings)), strict=True
+        ):
             out[idx] = vectors
         return out
 
-    def _tasks(self, batches: list[list[int]], encodings: list[Any]) -> Iterator[tuple[int, list[Any]]]:
+    def _tasks(
+        self, batches: list[list[int]], encodings: list[Any]
+    ) -> Iterator[tuple[int, list[Any]]]:
         for n, batch in enumerate(batches):
             yield n % self.workers, [encodings[i] for i in batch]
 

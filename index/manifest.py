@@ -129,8 +129,17 @@ class Manifest:
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    doc.doc_id, origin, content_hash, chunker_version, model_id, doc.title,
-                    doc.source, doc.published_at, doc.url, len(chunks), time.time(),
+                    doc.doc_id,
+                    origin,
+                    content_hash,
+                    chunker_version,
+                    model_id,
+                    doc.title,
+                    doc.source,
+                    doc.published_at,
+                    doc.url,
+                    len(chunks),
+                    time.time(),
                 ),
             )
             db.executemany(
@@ -157,7 +166,8 @@ class Manifest:
     def _bump(self, db: sqlite3.Connection) -> None:
         row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         db.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(row[0]) + 1 if row else 1),)
+            "INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+            (str(int(row[0]) + 1 if row else 1),),
         )
         db.execute("INSERT OR REPLACE INTO meta VALUES ('last_indexed', ?)", (str(time.time()),))
 

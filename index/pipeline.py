@@ -156,8 +156,12 @@ def _load_all(
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     failed_files: set[str] = set()
     bar = tqdm(
-        total=len(sources), unit="file", desc="Indexing", file=sys.stderr,
-        disable=not show_progress, dynamic_ncols=True,
+        total=len(sources),
+        unit="file",
+        desc="Indexing",
+        file=sys.stderr,
+        disable=not show_progress,
+        dynamic_ncols=True,
     )
     with bar:
         for i, src in enumerate(sources):
@@ -180,7 +184,9 @@ def _load_all(
     return failed_files
 
 
-def _prune(run: _Run, paths: Sequence[str | Path], sources: list[SourceFile], failed_files: set[str]) -> None:
+def _prune(
+    run: _Run, paths: Sequence[str | Path], sources: list[SourceFile], failed_files: set[str]
+) -> None:
     """Delete documents that came from under ``paths`` and are no longer there."""
     roots = [Path(p).resolve() for p in paths]
     gone = [

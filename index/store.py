@@ -45,7 +45,9 @@ def embedding_spec(settings: Settings) -> EmbeddingSpec:
     """The embedding model the settings ask for."""
     if settings.embedding == "openai":
         return EmbeddingSpec(
-            f"openai:{settings.openai_embedding_model}", 1536, "oai-" + settings.openai_embedding_model[-8:]
+            f"openai:{settings.openai_embedding_model}",
+            1536,
+            "oai-" + settings.openai_embedding_model[-8:],
         )
     return MINILM
 
@@ -76,7 +78,9 @@ def make_client(settings: Settings) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except PermissionError as exc:
-        raise StoreUnavailableError(f"Cannot write the index folder {settings.home} ({exc.strerror}).") from exc
+        raise StoreUnavailableError(
+            f"Cannot write the index folder {settings.home} ({exc.strerror})."
+        ) from exc
     except Exception as exc:  # chromadb raises plain exceptions for connection failures
         raise StoreUnavailableError(_describe_failure(settings, exc)) from exc
 
@@ -144,7 +148,9 @@ class ChromaStore:
                 embedding_function=None,
             )
         except Exception as exc:
-            raise StoreUnavailableError(f"Cannot open the Chroma collection {physical!r} ({exc}).") from exc
+            raise StoreUnavailableError(
+                f"Cannot open the Chroma collection {physical!r} ({exc})."
+            ) from exc
         meta = self.collection.metadata or {}
         found = meta.get("embedding_model")
         if found and found != spec.model_id:
@@ -212,7 +218,11 @@ class ChromaStore:
         return [
             (cid, 1.0 - float(dist), text or "", dict(meta or {}))
             for cid, dist, text, meta in zip(
-                res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0], strict=True
+                res["ids"][0],
+                res["distances"][0],
+                res["documents"][0],
+                res["metadatas"][0],
+                strict=True,
             )
         ]
 

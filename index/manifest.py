@@ -14,6 +14,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import StoreUnavailableError
 from index.types import Chunk, LoadedDocument
 
 _SCHEMA = """
@@ -78,14 +79,19 @@ class Manifest:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        try:
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailableError(
+                f"Cannot write the manifest {self.path} ({exc}); the index is unchanged."
+            ) from exc
 
     def _query(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
         with closing(self._connect()) as db:

@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,12 +171,13 @@ class ChromaStore:
         """Write chunks with their vectors and metadata (idempotent: ids are deterministic)."""
         if not chunks:
             return
-        self.collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            embeddings=vectors,
-            documents=[c.text for c in chunks],
-            metadatas=[self._metadata(doc, c) for c in chunks],
-        )
+        with _store_errors("write to"):
+            self.collection.upsert(
+                ids=[c.chunk_id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[self._metadata(doc, c) for c in chunks],
+            )
 
     def _metadata(self, doc: LoadedDocument, c: Chunk) -> dict[str, str | int | float | bool]:
         meta: dict[str, str | int | float | bool] = {
@@ -199,7 +201,8 @@ class ChromaStore:
         """Delete chunks by id (in slices, since Chroma caps a request's size)."""
         ids = list(ids)
         for i in range(0, len(ids), 5000):
-            self.collection.delete(ids=ids[i : i + 5000])
+            with _store_errors("delete from"):
+                self.collection.delete(ids=ids[i : i + 5000])
 
     def count(self) -> int:
         """Number of chunks stored."""
@@ -225,6 +228,21 @@ class ChromaStore:
                 strict=True,
             )
         ]
+
+
+@contextmanager
+def _store_errors(action: str) -> Iterator[None]:
+    """Turn Chroma's failures (disk full, read-only, server gone) into one clear error."""
+    try:
+        yield
+    except StoreUnavailableError:
+        raise
+    except Exception as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise StoreUnavailableError(
+            f"Could not {action} the Chroma store ({reason}); the existing index is unchanged "
+            "up to the last completed document."
+        ) from exc
 
 
 def _text_hash(text: str) -> str:

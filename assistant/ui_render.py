@@ -195,8 +195,13 @@ def render_report(report: dict[str, Any], rejected: Sequence[tuple[str, str]] = 
     out = [
         '<div class="evchat-report">',
         f"<p><b>Indexed:</b> {esc(counts)}, failed {len(failed) + len(rejected)}"
-        f" — {int(report.get('documents', 0) or 0)} documents,"
-        f" {int(report.get('chunks', 0) or 0)} chunks in the index.</p>",
+        + (
+            f" — {int(report.get('documents', 0) or 0)} documents,"
+            f" {int(report.get('chunks', 0) or 0)} chunks in the index."
+            if "documents" in report
+            else ""
+        )
+        + "</p>",
     ]
     errors = [(name, why) for name, why in rejected]
     errors += [(str(f.get("path", "")), str(f.get("error", ""))) for f in failed]
@@ -208,10 +213,12 @@ def render_report(report: dict[str, Any], rejected: Sequence[tuple[str, str]] = 
     return "".join(out)
 
 
-def format_timestamp(ts: float | None) -> str:
-    """A UNIX time as local ``YYYY-MM-DD HH:MM``, or "never"."""
+def format_timestamp(ts: float | str | None) -> str:
+    """A UNIX time (or an ISO time string) as ``YYYY-MM-DD HH:MM``, or "never"."""
     if not ts:
         return "never"
+    if isinstance(ts, str):
+        return ts.replace("T", " ")[:16]
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 

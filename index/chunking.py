@@ -34,9 +34,14 @@ def _splitter(chunk_tokens: int, overlap_tokens: int) -> RecursiveCharacterTextS
     )
 
 
-def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
-    """Deterministic id: the same document content always gives the same chunk ids."""
-    key = f"{doc_id}\x00{content_hash}\x00{CHUNKER_VERSION}\x00{index}"
+def chunker_version(chunk_tokens: int, overlap_tokens: int) -> str:
+    """The chunker's identity: code version and size settings (a change re-chunks)."""
+    return f"{CHUNKER_VERSION}/{chunk_tokens}/{overlap_tokens}"
+
+
+def chunk_id(doc_id: str, content_hash: str, index: int, version: str = CHUNKER_VERSION) -> str:
+    """Deterministic id: the same content chunked the same way always gets the same ids."""
+    key = f"{doc_id}\x00{content_hash}\x00{version}\x00{index}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -58,6 +63,7 @@ def chunk_document(
     prefix = context_prefix(doc)
     size = min(chunk_tokens, MAX_TOKENS - count_tokens(prefix) - 2)
     pieces = _splitter(size, overlap_tokens).split_text(doc.text)
+    version = chunker_version(chunk_tokens, overlap_tokens)
     chunks: list[Chunk] = []
     cursor = 0
     for piece in pieces:
@@ -69,7 +75,7 @@ def chunk_document(
         i = len(chunks)
         chunks.append(
             Chunk(
-                chunk_id=chunk_id(doc.doc_id, content_hash, i),
+                chunk_id=chunk_id(doc.doc_id, content_hash, i, version),
                 doc_id=doc.doc_id,
                 index=i,
                 text=piece,

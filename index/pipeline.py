@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.chunking import CHUNKER_VERSION, chunk_document
+from index.chunking import chunk_document, chunker_version
 from index.collection import Collection
 from index.embedder_factory import ArrayEmbedder, make_embedder
 from index.errors import StoreUnavailableError
@@ -51,6 +51,8 @@ class _Run:
         self.seen: set[str] = set()
         self.pending: list[_Pending] = []
         self.changed = False
+        s = col.settings
+        self.chunker = chunker_version(s.chunk_tokens, s.chunk_overlap_tokens)
 
     def consider(self, doc: LoadedDocument, origin: str) -> None:
         if doc.doc_id in self.seen:
@@ -62,7 +64,7 @@ class _Run:
         if (
             rec
             and rec.content_hash == digest
-            and rec.chunker_version == CHUNKER_VERSION
+            and rec.chunker_version == self.chunker
             and rec.model_id == self.col.spec.model_id
         ):
             self.report.unchanged += 1
@@ -93,7 +95,7 @@ class _Run:
                 store.upsert(p.doc, fresh, np.stack([by_id[c.chunk_id] for c in fresh]))
             old = manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
             manifest.put_document(
-                p.doc, p.origin, p.content_hash, CHUNKER_VERSION, self.col.spec.model_id, p.chunks
+                p.doc, p.origin, p.content_hash, self.chunker, self.col.spec.model_id, p.chunks
             )
             store.delete(sorted(old))
             if p.is_new:
@@ -219,10 +221,12 @@ def delete_documents(
     with col.write_lock():
         known = col.manifest.documents()
         ids = [d for d in doc_ids if d in known]
+        col.manifest.set_meta("dirty", "1")  # a kill mid-way leaves orphans the next run deletes
         for doc_id in ids:
             chunk_ids = col.manifest.chunk_ids(doc_id)
             col.manifest.delete_documents([doc_id])
             col.store.delete(sorted(chunk_ids))
         if ids:
             col.rebuild_bm25()
+        col.manifest.set_meta("dirty", None)
     return len(ids)

@@ -26,7 +26,8 @@ class QuoteNotInChunkError(ValueError):
 def make_citation(n: int, passage: Passage, start: int, end: int, score: float) -> Citation:
     """A citation of ``passage.text[start:end]``, with offsets into the document text."""
     quote = passage.text[start:end]
-    if not quote or passage.text.find(quote) < 0:
+    in_range = 0 <= start < end <= len(passage.text)  # else the offsets would not match
+    if not in_range or not quote or passage.text.find(quote) < 0:
         raise QuoteNotInChunkError(f"quote not found in chunk {passage.chunk_id}")
     return Citation(
         n=n,

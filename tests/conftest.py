@@ -23,6 +23,8 @@ pytest_plugins = [
     "tests.fixtures.llm",
     "tests.fixtures.chroma",
     "tests.fixtures.corpus",
+    "tests.fixtures.app",
+    "tests.fixtures.indexed",
 ]
 
 _LOOPBACK = ("127.", "::1", "localhost")

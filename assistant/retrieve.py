@@ -90,7 +90,9 @@ class Retriever:
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
-        self._add_recency(fused, meta, question, upper)
+        temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
+        if temporal and s.recency_weight:
+            self._add_recency(fused, meta, upper)
         ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
         return self._passages(ranked, fused, meta, k)
 
@@ -122,24 +124,24 @@ class Retriever:
         self,
         fused: dict[str, float],
         meta: dict[str, tuple[str, dict[str, Any]]],
-        question: str,
         upper: str | None,
     ) -> None:
-        if not _RECENT.search(question) or not fused:
+        s = self.settings
+        if not fused:
             return
         docs = self.documents()
         days = [d for d in (_to_date(r.published_at) for r in docs.values()) if d is not None]
         ref = _to_date(upper) or max(days, default=None)
         if ref is None:
             return
-        bonus = 0.5 / (self.settings.rrf_k + 1)
+        bonus = s.recency_weight / (s.rrf_k + 1)
         doc_of = self._doc_of(list(fused), meta)
         for cid in fused:
             rec = docs.get(doc_of.get(cid, ""))
             day = _to_date(rec.published_at if rec else None)
             if day is not None:
                 age = max((ref - day).days, 0)
-                fused[cid] += bonus * float(np.exp(-age / 10.0))
+                fused[cid] += bonus * float(np.exp(-age / s.recency_half_life_days))
 
     def _doc_of(
         self, ids: list[str], meta: dict[str, tuple[str, dict[str, Any]]]

@@ -51,6 +51,7 @@ _ABBREV = frozenset(
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"“‘'(])|\n+")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_POSSESSIVE = re.compile(r"['’]s$")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _STOP = frozenset(
     [
@@ -203,10 +204,13 @@ def _stem(word: str) -> str:
 def terms(text: str) -> set[str]:
     """Stemmed content words of ``text`` (stop words removed)."""
     out = set()
-    for w in _WORD.findall(text.lower()):
-        w = w.strip(".'’-")
-        if w and w not in _STOP and (len(w) > 1 or w.isdigit()):
-            out.add(_stem(w))
+    for token in _WORD.findall(text.lower()):
+        token = _POSSESSIVE.sub("", token.strip(".'’-"))
+        # "Shanghai-made" counts as "shanghai" and "made"; "7.8" and "1,000" stay whole.
+        for w in token.split("-") if not token.replace(".", "").isdigit() else [token]:
+            w = w.strip(".'’")
+            if w and w not in _STOP and (len(w) > 1 or w.isdigit()):
+                out.add(_stem(w))
     return out
 
 

@@ -54,8 +54,17 @@ class Settings(BaseSettings):
     k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in RRF.")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in RRF.")
+    bm25_weight: float = Field(0.5, ge=0, description="Weight of the BM25 ranking in RRF.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    recency_weight: float = Field(
+        1.0, ge=0, description="Recency bonus for 'latest/this week' questions, in RRF ranks."
+    )
+    recency_half_life_days: float = Field(10.0, gt=0, description="Decay of the recency bonus.")
+    recency_with_as_of: bool = Field(
+        True,
+        description="With an as-of date every question prefers news published close to it; "
+        "without one only 'latest/this week' questions do.",
+    )
     max_chunks_per_doc: int = Field(2, ge=1, description="Cap on passages from one document.")
 
     # --- answering -----------------------------------------------------------------

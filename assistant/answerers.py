@@ -37,7 +37,9 @@ def extractive_draft(
     scored: list[ScoredSentence], passages: list[Passage], settings: Settings
 ) -> Draft:
     """The best sentences, each with its own verified citation."""
-    picked = select_answer(scored, settings.max_answer_sentences, settings.support_threshold)
+    picked = select_answer(
+        scored, settings.max_answer_sentences, settings.support_threshold, settings.answer_margin
+    )
     citations = []
     sentences = []
     parts = []

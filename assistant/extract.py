@@ -9,6 +9,7 @@ are verbatim by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,17 @@ from assistant.support import SupportScorer
 from assistant.types import Passage
 
 PRESELECT = 12  # sentences scored with the embedding model per question
-MIN_CHARS = 25  # shorter "sentences" are headings or debris, never an answer
+MIN_CHARS = 25
+NUMBER_BONUS = 0.05  # a question asking for a quantity prefers sentences that state one
+_QUANTITY = re.compile(
+    r"\b(how (many|much|far|long|big|fast|high)|what percentage|(what|which) (is|was|were|are)"
+    r" the\b[^?]{0,40}?\b(price|cost|rate|share|number|percentage|duty|tariff|amount|density"
+    r"|range|capacity|value|figure|total|level))\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*"
+)  # a number, not a year  # shorter "sentences" are headings or debris, never an answer
 
 
 @dataclass(frozen=True)
@@ -32,13 +43,18 @@ class ScoredSentence:
     score: float
 
 
+def _heading(text: str) -> bool:
+    """A title, running header or list label: short and without closing punctuation."""
+    return text.rstrip()[-1:] not in '.!?"”’)' and len(text.split()) < 12
+
+
 def candidate_sentences(passages: list[Passage]) -> list[tuple[int, int, int, str]]:
     """(passage index, start, end, text) of every usable sentence of the passages."""
     out = []
     for i, p in enumerate(passages):
         for a, b in sentence_spans(p.text):
             text = p.text[a:b]
-            if len(text) >= MIN_CHARS and any(ch.isalpha() for ch in text):
+            if len(text) >= MIN_CHARS and any(ch.isalpha() for ch in text) and not _heading(text):
                 out.append((i, a, b, text))
     return out
 
@@ -55,21 +71,33 @@ def best_sentences(
     keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:preselect]
     chosen = [cands[i] for i in keep]
     scores = scorer.score(question, [c[3] for c in chosen], lexical=lex[keep])
+    wants_number = bool(_QUANTITY.search(question))
     scored = [
-        ScoredSentence(c[0], c[1], c[2], c[3], float(s) + 0.02 * float(prior[k]))
+        ScoredSentence(
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            float(s)
+            + 0.02 * float(prior[k])
+            + (NUMBER_BONUS if wants_number and _NUMBER.search(c[3]) else 0.0),
+        )
         for c, s, k in zip(chosen, scores, keep, strict=True)
     ]
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
 def select_answer(
-    scored: list[ScoredSentence], max_sentences: int, threshold: float
+    scored: list[ScoredSentence], max_sentences: int, threshold: float, margin: float = 1.0
 ) -> list[ScoredSentence]:
-    """The answer's sentences: above threshold, near-duplicates dropped, best first."""
+    """The answer's sentences: the best, then others above threshold; no near-duplicates."""
     picked: list[ScoredSentence] = []
     seen_terms: list[set[str]] = []
     for s in scored:
-        if s.score < threshold or len(picked) >= max_sentences:
+        # The best sentence always answers (the refusal gate has already judged the
+        # evidence); the others must be relevant enough on their own.
+        floor = max(threshold, picked[0].score - margin) if picked else 0.0
+        if s.score < floor or len(picked) >= max_sentences:
             break
         t = terms(s.text)
         if any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms):

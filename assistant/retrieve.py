@@ -90,11 +90,12 @@ class Retriever:
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
+        similarity = {cid: sim for cid, sim, _text, _m in dense}
         temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
         if temporal and s.recency_weight:
             self._add_recency(fused, meta, upper)
         ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
-        return self._passages(ranked, fused, meta, k)
+        return self._passages(ranked, fused, meta, similarity, k)
 
     def _bm25_hits(self, question: str, filters: Filters, upper: str | None) -> list[str]:
         index = self.col.bm25()
@@ -161,6 +162,7 @@ class Retriever:
         ranked: list[str],
         fused: dict[str, float],
         meta: dict[str, tuple[str, dict[str, Any]]],
+        similarity: dict[str, float],
         k: int,
     ) -> list[Passage]:
         missing = [c for c in ranked[: k * 4] if c not in meta]
@@ -178,13 +180,13 @@ class Retriever:
             if per_doc.get(doc_id, 0) >= self.settings.max_chunks_per_doc:
                 continue
             per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
-            out.append(_passage(cid, text, m, fused[cid]))
+            out.append(_passage(cid, text, m, fused[cid], similarity.get(cid, 0.0)))
             if len(out) >= k:
                 break
         return out
 
 
-def _passage(cid: str, text: str, m: dict[str, Any], score: float) -> Passage:
+def _passage(cid: str, text: str, m: dict[str, Any], score: float, similarity: float) -> Passage:
     return Passage(
         chunk_id=cid,
         doc_id=str(m.get("doc_id", "")),
@@ -197,6 +199,7 @@ def _passage(cid: str, text: str, m: dict[str, Any], score: float) -> Passage:
         end=int(m.get("end", 0)),
         score=score,
         url=str(m["url"]) if m.get("url") else None,
+        similarity=similarity,
     )
 
 

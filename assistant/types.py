@@ -21,6 +21,7 @@ class Passage:
     end: int
     score: float  # fused retrieval score (higher is better)
     url: str | None = None
+    similarity: float = 0.0  # dense cosine similarity to the question (0 if BM25 found it)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form used by the CLI and the web API."""

@@ -109,7 +109,7 @@ def count_tokens(text: str) -> int:
 class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
     """all-MiniLM-L6-v2 (int8 ONNX) as a LangChain ``Embeddings`` and a Chroma function."""
 
-    def __init__(self, batch_size: int = 32, workers: int = 0) -> None:
+    def __init__(self, batch_size: int = 16, workers: int = 0) -> None:
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
         self._sessions: list[onnxruntime.InferenceSession] = []
@@ -129,7 +129,7 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbedder:
         """Rebuild from :meth:`get_config`'s output."""
-        return MiniLMEmbedder(int(config.get("batch_size", 32)), int(config.get("workers", 0)))
+        return MiniLMEmbedder(int(config.get("batch_size", 16)), int(config.get("workers", 0)))
 
     def default_space(self) -> str:  # type: ignore[override]
         """Vectors are unit length, so cosine distance is the natural metric."""
@@ -167,7 +167,9 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         tok = load_tokenizer()
         encodings = tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        # Few texts (a question's sentences): split them so every worker gets a share.
+        size = max(1, min(self.batch_size, -(-len(texts) // self.workers)))
+        batches = [order[i : i + size] for i in range(0, len(order), size)]
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         assert self._pool is not None
         for idx, vectors in zip(
@@ -207,6 +209,7 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = 1
             opts.inter_op_num_threads = 1
+            opts.enable_cpu_mem_arena = False  # batch shapes vary: an arena only grows
             self._sessions = [
                 ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
                 for _ in range(self.workers)

@@ -51,6 +51,18 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class ManifestEntry:
+    """A document to record, with its chunks and how they were made."""
+
+    doc: LoadedDocument
+    origin: str
+    content_hash: str
+    chunker_version: str
+    model_id: str
+    chunks: Sequence[Chunk]
+
+
+@dataclass(frozen=True)
 class ChunkRow:
     """A stored chunk as the BM25 index and the read path need it."""
 
@@ -120,38 +132,23 @@ class Manifest:
         )
         return [ChunkRow(*r) for r in rows]  # type: ignore[arg-type]
 
-    def put_document(
-        self,
-        doc: LoadedDocument,
-        origin: str,
-        content_hash: str,
-        chunker_version: str,
-        model_id: str,
-        chunks: Sequence[Chunk],
-    ) -> None:
-        """Record ``doc`` and exactly ``chunks`` as its chunks, in one transaction."""
+    def put_documents(self, entries: Sequence[ManifestEntry]) -> None:
+        """Record each document with exactly its chunks, all in one transaction."""
+        now = time.time()
         with self._tx() as db:
-            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
-            db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc.doc_id,
-                    origin,
-                    content_hash,
-                    chunker_version,
-                    model_id,
-                    doc.title,
-                    doc.source,
-                    doc.published_at,
-                    doc.url,
-                    len(chunks),
-                    time.time(),
-                ),
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
-                [(c.chunk_id, c.doc_id, c.index, c.text, c.start, c.end, c.page) for c in chunks],
-            )
+            for e in entries:
+                d = e.doc
+                db.execute("DELETE FROM chunks WHERE doc_id = ?", (d.doc_id,))
+                db.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (d.doc_id, e.origin, e.content_hash, e.chunker_version, e.model_id,
+                     d.title, d.source, d.published_at, d.url, len(e.chunks), now),
+                )  # fmt: skip
+                db.executemany(
+                    "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
+                    [(c.chunk_id, c.doc_id, c.index, c.text, c.start, c.end, c.page)
+                     for c in e.chunks],
+                )  # fmt: skip
             self._bump(db)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:

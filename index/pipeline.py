@@ -23,7 +23,7 @@ from index.collection import Collection
 from index.embedder_factory import ArrayEmbedder, make_embedder
 from index.errors import StoreUnavailableError
 from index.loaders import LoadError, SourceFile, content_hash, discover, load
-from index.manifest import DocumentRecord
+from index.manifest import DocumentRecord, ManifestEntry
 from index.settings import Settings
 from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
@@ -86,22 +86,23 @@ class _Run:
         present = store.existing_ids([c.chunk_id for c in wanted])
         todo = [c for c in wanted if c.chunk_id not in present]
         vectors = self.embedder.embed_array([c.embed_text for c in todo])
-        by_id = {c.chunk_id: vectors[i] for i, c in enumerate(todo)}
+        order = {c.chunk_id: i for i, c in enumerate(todo)}
+        items = [(p.doc, c) for p in self.pending for c in p.chunks if c.chunk_id in order]
+        store.upsert(items, vectors[[order[c.chunk_id] for _d, c in items]])
+        old: set[str] = set()
         for p in self.pending:
-            fresh = [c for c in p.chunks if c.chunk_id in by_id]
-            if fresh:
-                import numpy as np
-
-                store.upsert(p.doc, fresh, np.stack([by_id[c.chunk_id] for c in fresh]))
-            old = manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
-            manifest.put_document(
-                p.doc, p.origin, p.content_hash, self.chunker, self.col.spec.model_id, p.chunks
-            )
-            store.delete(sorted(old))
-            if p.is_new:
-                self.report.added += 1
-            else:
-                self.report.updated += 1
+            old |= manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
+        manifest.put_documents(
+            [
+                ManifestEntry(
+                    p.doc, p.origin, p.content_hash, self.chunker, self.col.spec.model_id, p.chunks
+                )
+                for p in self.pending
+            ]
+        )
+        store.delete(sorted(old))
+        self.report.added += sum(p.is_new for p in self.pending)
+        self.report.updated += sum(not p.is_new for p in self.pending)
         self.report.embedded += len(todo)
         self.changed = True
         self.pending.clear()

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field(
         "text-embedding-3-small", description="OpenAI embedding model when embedding='openai'."
     )
-    embed_batch_size: int = Field(32, ge=1, description="Texts per ONNX batch.")
+    embed_batch_size: int = Field(16, ge=1, description="Texts per ONNX batch.")
     embed_workers: int = Field(
         0, ge=0, description="Parallel single-threaded ONNX sessions; 0 means one per core."
     )
@@ -89,7 +89,12 @@ class Settings(BaseSettings):
         0.45, description="Minimum support score for a citation to count as supporting."
     )
     refusal_threshold: float = Field(
-        0.35, description="Best evidence score under which the answer is a refusal."
+        0.90,
+        description="Evidence score (best sentence support + best passage similarity) "
+        "under which the answer is a refusal.",
+    )
+    answer_margin: float = Field(
+        0.05, ge=0, description="Extra answer sentences must score within this of the best one."
     )
     drop_unsupported: bool = Field(False, description="Drop unsupported sentences from answers.")
     prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder of prompt files.")

@@ -167,16 +167,16 @@ class ChromaStore:
         got = self.collection.get(ids=list(ids) if ids is not None else None, include=[])
         return set(got["ids"])
 
-    def upsert(self, doc: LoadedDocument, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+    def upsert(self, items: Sequence[tuple[LoadedDocument, Chunk]], vectors: np.ndarray) -> None:
         """Write chunks with their vectors and metadata (idempotent: ids are deterministic)."""
-        if not chunks:
+        if not items:
             return
         with _store_errors("write to"):
             self.collection.upsert(
-                ids=[c.chunk_id for c in chunks],
+                ids=[c.chunk_id for _d, c in items],
                 embeddings=vectors,
-                documents=[c.text for c in chunks],
-                metadatas=[self._metadata(doc, c) for c in chunks],
+                documents=[c.text for _d, c in items],
+                metadatas=[self._metadata(d, c) for d, c in items],
             )
 
     def _metadata(self, doc: LoadedDocument, c: Chunk) -> dict[str, str | int | float | bool]:

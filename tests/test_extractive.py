@@ -19,15 +19,9 @@ KNOWN_QUESTIONS = [
         "Where has BYD run an electric bus factory in Hungary since 2017?",
         "2023-12-22-byd-hungary-plant.md",
     ),
-    pytest.param(
+    (
         "What definitive EU countervailing duty applies to Tesla's Shanghai-made cars?",
         "2024-10-29-eu-definitive-duties.md",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="known gap: a Norway sentence about EU duties outscores the bare list item "
-            "'Tesla (for cars made at its Shanghai plant): 7.8 percent', which lacks context",
-        ),
-        id="2024-10-29-eu-definitive-duties.md",
     ),
     (
         "What was the average battery pack price in China in the 2024 survey?",

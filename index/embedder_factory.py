@@ -29,6 +29,8 @@ class OpenAIArrayEmbedder:
             model=settings.openai_embedding_model,
             openai_api_key=settings.openai_api_key,
             openai_api_base=settings.openai_base_url,
+            # The length check downloads tiktoken's tables at run time: not offline-safe.
+            check_embedding_ctx_length=False,
         )
 
     def embed_array(self, texts: list[str]) -> np.ndarray:

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.chunking import chunk_document, chunker_version
+from index.chunking import chunk_document, chunker_version, context_prefix
 from index.collection import Collection
 from index.embedder_factory import ArrayEmbedder, make_embedder
 from index.errors import StoreUnavailableError
 from index.loaders import LoadError, SourceFile, content_hash, discover, load
-from index.manifest import DocumentRecord, ManifestEntry
+from index.manifest import ChunkRow, DocumentRecord, Manifest, ManifestEntry
 from index.settings import Settings
+from index.store import ActivePointers
 from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
 ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
@@ -38,6 +39,7 @@ class _Pending:
     content_hash: str
     chunks: list[Chunk]
     is_new: bool
+    chunker: str | None = None  # None: this run's chunker made the chunks
 
 
 class _Run:
@@ -95,7 +97,12 @@ class _Run:
         manifest.put_documents(
             [
                 ManifestEntry(
-                    p.doc, p.origin, p.content_hash, self.chunker, self.col.spec.model_id, p.chunks
+                    p.doc,
+                    p.origin,
+                    p.content_hash,
+                    p.chunker or self.chunker,
+                    self.col.spec.model_id,
+                    p.chunks,
                 )
                 for p in self.pending
             ]
@@ -135,6 +142,7 @@ def reindex(
         col.manifest.set_meta("dirty", "1")
         failed_files = _load_all(run, sources, settings, show_progress, on_progress)
         run.flush()
+        _carry_over(run, settings)
         if prune:
             _prune(run, paths, sources, failed_files)
         if recovering:
@@ -231,3 +239,38 @@ def delete_documents(
             col.rebuild_bm25()
         col.manifest.set_meta("dirty", None)
     return len(ids)
+
+
+def _carry_over(run: _Run, settings: Settings) -> None:
+    """After an embedding-model change, re-embed the documents of the collection that was
+    active before and that this run did not index, so the switch loses nothing.
+
+    Their stored chunk texts are reused as they are (the source files may not be among
+    this run's paths); the new collection becomes active only when the run completes.
+    """
+    active = ActivePointers(settings.home).read().get(run.col.name)
+    if not active or active == run.col.physical:
+        return
+    old = Manifest(settings.home / "collections" / active / "manifest.sqlite")
+    done = run.seen | set(run.col.manifest.documents())
+    rows_by_doc: dict[str, list[ChunkRow]] = {}
+    for row in old.all_chunks():
+        rows_by_doc.setdefault(row.doc_id, []).append(row)
+    for rec in old.documents().values():
+        if rec.doc_id in done:
+            continue
+        doc = LoadedDocument(
+            doc_id=rec.doc_id, text="", title=rec.title, source=rec.source,
+            published_at=rec.published_at, url=rec.url,
+        )  # fmt: skip
+        prefix = context_prefix(doc)
+        chunks = [
+            Chunk(r.chunk_id, r.doc_id, i, r.text, r.start, r.end, r.page, prefix + r.text)
+            for i, r in enumerate(rows_by_doc.get(rec.doc_id, []))
+        ]
+        run.pending.append(
+            _Pending(doc, rec.origin, rec.content_hash, chunks, True, rec.chunker_version)
+        )
+        if sum(len(p.chunks) for p in run.pending) >= FLUSH_CHUNKS:
+            run.flush()
+    run.flush()

@@ -27,9 +27,78 @@ _QUANTITY = re.compile(
     r"|range|capacity|value|figure|total|level))\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*"
-)  # a number, not a year  # shorter "sentences" are headings or debris, never an answer
+_NUMBER = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")  # a number, not a year
+ENTITY_BONUS = 0.05  # a "which company / who" question prefers sentences that name one
+_ENTITY_Q = re.compile(
+    r"\b(who|whom|which|what)\b(\s+\w+){0,3}?\s*\b(company|companies|automaker|carmaker|maker|"
+    r"firm|brand|country|nation|state|city|group|giant|manufacturer|startup|bank|person|"
+    r"executive|ceo|leader|president|product|model)\b|^\s*who\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][\w&’'.-]*[A-Za-z]")
+_COMMON_CAPS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "But",
+        "And",
+        "Or",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "He",
+        "She",
+        "They",
+        "Their",
+        "His",
+        "Her",
+        "We",
+        "Our",
+        "Some",
+        "Other",
+        "Many",
+        "Most",
+        "According",
+        "After",
+        "Before",
+        "While",
+        "When",
+        "Where",
+        "What",
+        "Which",
+        "Who",
+        "Why",
+        "How",
+        "If",
+        "As",
+        "By",
+        "From",
+        "With",
+        "About",
+        "Over",
+        "Under",
+        "Last",
+        "Next",
+        "Since",
+        "During",
+        "Such",
+    ]
+)
+# A sentence that opens by pointing back ("The company…", "It…") is quoted together with
+# the sentence before it, which usually names what it points at.
+_ANAPHOR = re.compile(
+    r"^(The (company|firm|automaker|carmaker|group|giant|tech giant|maker|manufacturer|"
+    r"country|government|startup|brand)\b|It\b|Its\b|He\b|She\b|They\b|Their\b|His\b|"
+    r"Her\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +121,27 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[int, int, int, st
     """(passage index, start, end, text) of every usable sentence of the passages."""
     out = []
     for i, p in enumerate(passages):
-        for a, b in sentence_spans(p.text):
+        spans = sentence_spans(p.text)
+        for j, (a, b) in enumerate(spans):
             text = p.text[a:b]
-            if len(text) >= MIN_CHARS and any(ch.isalpha() for ch in text) and not _heading(text):
-                out.append((i, a, b, text))
+            if len(text) < MIN_CHARS or not any(ch.isalpha() for ch in text) or _heading(text):
+                continue
+            if j > 0 and _ANAPHOR.match(text) and not _heading(p.text[spans[j - 1][0] : a]):
+                a = spans[j - 1][0]
+                text = p.text[a:b]
+            out.append((i, a, b, text))
     return out
+
+
+def _type_bonus(question: str, wants_number: bool, wants_name: bool, sentence: str) -> float:
+    """Prefer sentences holding the kind of answer the question asks for."""
+    bonus = NUMBER_BONUS if wants_number and _NUMBER.search(sentence) else 0.0
+    if wants_name:
+        asked = {w.lower() for w in _NAME.findall(question)}
+        names = {w for w in _NAME.findall(sentence) if w not in _COMMON_CAPS}
+        if any(n.lower() not in asked for n in names):
+            bonus += ENTITY_BONUS
+    return bonus
 
 
 def best_sentences(
@@ -72,6 +157,7 @@ def best_sentences(
     chosen = [cands[i] for i in keep]
     scores = scorer.score(question, [c[3] for c in chosen], lexical=lex[keep])
     wants_number = bool(_QUANTITY.search(question))
+    wants_name = bool(_ENTITY_Q.search(question))
     scored = [
         ScoredSentence(
             c[0],
@@ -80,7 +166,7 @@ def best_sentences(
             c[3],
             float(s)
             + 0.02 * float(prior[k])
-            + (NUMBER_BONUS if wants_number and _NUMBER.search(c[3]) else 0.0),
+            + _type_bonus(question, wants_number, wants_name, c[3]),
         )
         for c, s, k in zip(chosen, scores, keep, strict=True)
     ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answerers import Draft, extractive_draft, generated_draft
+from assistant.citations import VerifiedAnswer
 from assistant.errors import EvchatError
 from assistant.extract import ScoredSentence, best_sentences
 from assistant.followup import Message, heuristic_standalone, model_standalone
@@ -245,30 +246,19 @@ class Assistant:
         timings: dict[str, float],
         mode: str,
     ) -> Answer:
-        supported = draft is not None and any(s.supported for s in draft.verified.sentences)
-        if draft is None or not supported:
-            return Answer(
-                text=self.prompts.refusal,
-                refused=True,
-                citations=[],
-                passages=passages,
-                standalone_question=standalone,
-                sentences=draft.verified.sentences if draft else [],
-                timings_ms=timings,
-                answerer=mode,
-                warning=draft.warning if draft else None,
-            )
-        v = draft.verified
+        verified = draft.verified if draft else VerifiedAnswer("", [], [])
+        # A refusal when the evidence gate said no, or when no sentence could be verified.
+        refused = not any(s.supported for s in verified.sentences)
         return Answer(
-            text=v.text,
-            refused=False,
-            citations=v.citations,
+            text=self.prompts.refusal if refused else verified.text,
+            refused=refused,
+            citations=[] if refused else verified.citations,
             passages=passages,
             standalone_question=standalone,
-            sentences=v.sentences,
+            sentences=verified.sentences,
             timings_ms=timings,
             answerer=mode,
-            warning=draft.warning,
+            warning=draft.warning if draft else None,
         )
 
     def as_retriever(self, k: int | None = None) -> Any:

@@ -125,7 +125,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict()))
     else:
-        for key, value in report.to_dict().items():
+        for key, value in report.summary().items():
             if not isinstance(value, dict):
                 print(f"{key:>20}: {value}")
     if args.floor:

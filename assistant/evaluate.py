@@ -70,7 +70,13 @@ class EvalReport:
     config: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The summary: :data:`REPORT_KEYS`, ``by_type``, ``by_doc_kind`` and the extras."""
+        """What ``evchat eval --json`` prints: exactly :data:`REPORT_KEYS` and ``by_type``."""
+        out: dict[str, Any] = {key: self.overall.get(key) for key in REPORT_KEYS}
+        out["by_type"] = self.by_type
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """:data:`REPORT_KEYS`, the extra metrics, ``by_type`` and ``by_doc_kind``."""
         out = {key: self.overall.get(key) for key in (*REPORT_KEYS, *EXTRA_KEYS)}
         out["by_type"] = self.by_type
         out["by_doc_kind"] = self.by_doc_kind
@@ -79,7 +85,7 @@ class EvalReport:
     def details(self) -> dict[str, Any]:
         """The summary plus the run's configuration and one row per question."""
         return {
-            **self.to_dict(),
+            **self.summary(),
             "config": self.config,
             "per_question": [q.to_dict() for q in self.questions],
         }
@@ -240,8 +246,8 @@ def write_report(report: EvalReport, out_dir: Path) -> list[Path]:
     paths[0].write_text(
         json.dumps(report.details(), indent=2, default=str) + "\n", encoding="utf-8"
     )
-    paths[1].write_text(to_markdown(report.to_dict(), report.config), encoding="utf-8")
-    d = report.to_dict()
+    paths[1].write_text(to_markdown(report.summary(), report.config), encoding="utf-8")
+    d = report.summary()
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
     main = [key for key in TABLE_KEYS if "_ms_" not in key and d.get(key) is not None]
     left.barh(main, [float(d[key]) for key in main], color="#4878a8")
@@ -272,7 +278,7 @@ def check_floor(report: EvalReport, floor_path: Path) -> list[str]:
     are ceilings. ``quotes_verbatim`` below 1.0 always fails.
     """
     floor = json.loads(Path(floor_path).read_text(encoding="utf-8"))
-    d = report.to_dict()
+    d = report.summary()
     failures: list[str] = []
     if d["quotes_verbatim"] is None or d["quotes_verbatim"] < 1.0:
         failures.append(f"quotes_verbatim {d['quotes_verbatim']} < 1.0: a quote is not verbatim")

@@ -18,7 +18,9 @@ from assistant.sentences import sentence_spans, terms
 from assistant.support import SupportScorer
 from assistant.types import Passage
 
-PRESELECT = 12  # sentences scored with the embedding model per question
+PRESELECT = 12  # sentences scored with the embedding model per question, at most
+SCORING_CHARS = 2000  # ... and about 500 tokens of them: bounds the answer's latency
+MIN_SCORED = 4
 MIN_CHARS = 25
 NUMBER_BONUS = 0.05  # a question asking for a quantity prefers sentences that state one
 _QUANTITY = re.compile(
@@ -153,7 +155,9 @@ def best_sentences(
         return []
     lex = scorer.lexical(question, [c[3] for c in cands])
     prior = np.array([1.0 / (1 + c[0]) for c in cands], dtype=np.float32)
-    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:preselect]
+    ranked = np.argsort(-(lex + 0.15 * prior), kind="stable")[:preselect]
+    budget = np.cumsum([len(cands[i][3]) for i in ranked])
+    keep = ranked[: max(MIN_SCORED, int(np.searchsorted(budget, SCORING_CHARS, side="right")))]
     chosen = [cands[i] for i in keep]
     scores = scorer.score(question, [c[3] for c in chosen], lexical=lex[keep])
     wants_number = bool(_QUANTITY.search(question))

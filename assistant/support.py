@@ -36,7 +36,7 @@ class SupportScorer:
         """Support score of each sentence for ``claim``, roughly in [0, 1]."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
-        vectors = self.embedder.embed_array([claim, *sentences])
-        cosine = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        vectors = self.embedder.embed_array(list(sentences))
+        cosine = np.clip(vectors @ self.embedder.embed_one(claim), 0.0, 1.0)
         lex = self.lexical(claim, sentences) if lexical is None else lexical
         return (COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * lex).astype(np.float32)

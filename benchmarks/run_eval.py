@@ -76,7 +76,7 @@ def sweep(data: Path, full: bool, extra: list[tuple[str, dict[str, Any]]]) -> li
         bot = Assistant(settings, collection=base.collection_name)
         bot._embedder = base.embedder  # share the loaded model between variants
         report = evaluate(bot, questions, kinds, k=10, show_progress=False, answers=answers)
-        row = {"variant": label, "answers": answers, **report.to_dict()}
+        row = {"variant": label, "answers": answers, **report.summary()}
         rows.append(row)
         print(f"{label:28s} " + " ".join(_cell(row.get(c)) for c in COLUMNS), file=sys.stderr)
     return rows
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in write_report(report, args.out):
         print(path)
     print(
-        json.dumps({k: v for k, v in report.to_dict().items() if not k.startswith("by_")}, indent=1)
+        json.dumps({k: v for k, v in report.summary().items() if not k.startswith("by_")}, indent=1)
     )
     failures = check_floor(report, args.floor) if args.floor.exists() else []
     for failure in failures:

@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,11 @@ class BM25Index:
     chunk_ids: list[str]
     doc_ids: list[str]
     days: np.ndarray  # published day as YYYYMMDD, 0 when unknown
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """Chunk id -> row, built once per loaded index."""
+        return {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Best (row, score) pairs with a positive score, best first."""

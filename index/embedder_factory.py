@@ -18,6 +18,10 @@ class ArrayEmbedder(Protocol):
         """Embed ``texts``."""
         ...
 
+    def embed_one(self, text: str) -> np.ndarray:
+        """Embed one text (implementations may remember recent ones)."""
+        ...
+
 
 class OpenAIArrayEmbedder:
     """OpenAI embeddings (``text-embedding-3-small``) via langchain-openai."""
@@ -37,6 +41,10 @@ class OpenAIArrayEmbedder:
         """Embed ``texts`` through the API."""
         vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """Embed one text through the API."""
+        return self.embed_array([text])[0]
 
 
 @cache

@@ -115,6 +115,7 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         self._sessions: list[onnxruntime.InferenceSession] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._recent: dict[str, np.ndarray] = {}
 
     # --- Chroma's embedding-function protocol ------------------------------------
     @staticmethod
@@ -159,6 +160,19 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         return self.embed_array([text])[0].tolist()
 
     # --- the work --------------------------------------------------------------------
+    def embed_one(self, text: str) -> np.ndarray:
+        """One text's vector, remembered for the next few hundred calls: a question is
+        embedded for retrieval and again for scoring its answer sentences."""
+        with self._lock:
+            hit = self._recent.get(text)
+        if hit is None:
+            hit = self.embed_array([text])[0]
+            with self._lock:
+                self._recent[text] = hit
+                if len(self._recent) > 256:
+                    self._recent.pop(next(iter(self._recent)))
+        return hit.copy()
+
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into a float32 array of shape (len(texts), 384), unit rows."""
         if not texts:

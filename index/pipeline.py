@@ -166,30 +166,37 @@ def _load_all(
     """Load every source into the run; returns the paths of files that failed whole."""
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     failed_files: set[str] = set()
+    # Progress in bytes of source text, so one big JSONL file shows a rate and an ETA too.
     bar = tqdm(
-        total=len(sources),
-        unit="file",
+        total=sum(src.size for src in sources),
+        unit="B",
+        unit_scale=True,
         desc="Indexing",
         file=sys.stderr,
         disable=not show_progress,
         dynamic_ncols=True,
     )
+    docs = 0
     with bar:
         for i, src in enumerate(sources):
+            done_in_file = 0
             try:
                 for item in load(src, max_bytes):
                     if isinstance(item, FailedFile):
                         run.report.failed.append(item)
-                    else:
-                        run.consider(item, str(src.path))
+                        continue
+                    run.consider(item, str(src.path))
+                    docs += 1
+                    step = min(len(item.text.encode()), src.size - done_in_file)
+                    done_in_file += step
+                    bar.update(step)
+                    bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
             except LoadError as exc:
                 failed_files.add(str(src.path))
                 run.report.failed.append(FailedFile(str(src.path), str(exc)))
-                bar.write(f"skipped {src.path}: {exc}", file=sys.stderr)
             except OSError as exc:
                 raise StoreUnavailableError(f"Indexing stopped: {exc.strerror or exc}.") from exc
-            bar.update(1)
-            bar.set_postfix(chunks=run.report.embedded, refresh=False)
+            bar.update(src.size - done_in_file)
             if on_progress:
                 on_progress(i + 1, len(sources), src.doc_id)
     return failed_files

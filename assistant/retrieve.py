@@ -59,6 +59,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self._docs: tuple[int, dict[str, DocumentRecord]] | None = None
+        self._newest: tuple[dict[str, DocumentRecord], dt.date | None] | None = None
 
     def documents(self) -> dict[str, DocumentRecord]:
         """Indexed documents by id (cached until the manifest changes)."""
@@ -157,8 +158,7 @@ class Retriever:
         if not fused:
             return
         docs = self.documents()
-        days = [d for d in (_to_date(r.published_at) for r in docs.values()) if d is not None]
-        ref = _to_date(upper) or max(days, default=None)
+        ref = _to_date(upper) or self._newest_date()
         if ref is None:
             return
         bonus = s.recency_weight / (s.rrf_k + 1)
@@ -169,6 +169,14 @@ class Retriever:
             if day is not None:
                 age = max((ref - day).days, 0)
                 fused[cid] += bonus * float(np.exp(-age / s.recency_half_life_days))
+
+    def _newest_date(self) -> dt.date | None:
+        """The newest publication date in the collection (cached with the documents)."""
+        docs = self.documents()
+        if self._newest is None or self._newest[0] is not docs:
+            days = [d for d in (_to_date(r.published_at) for r in docs.values()) if d]
+            self._newest = (docs, max(days, default=None))
+        return self._newest[1]
 
     def _doc_of(
         self, ids: list[str], meta: dict[str, tuple[str, dict[str, Any]]]

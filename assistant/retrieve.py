@@ -201,9 +201,8 @@ class Retriever:
     ) -> list[Passage]:
         missing = [c for c in ranked[: k * 4] if c not in meta]
         if missing:
-            got = self.col.store.collection.get(ids=missing, include=["documents", "metadatas"])
-            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                meta[cid] = (text or "", dict(m or {}))
+            for cid, text, m in self.col.store.get(missing):
+                meta[cid] = (text, m)
         per_doc: dict[str, int] = {}
         out: list[Passage] = []
         for cid in ranked:

@@ -164,8 +164,18 @@ class ChromaStore:
         """Which of ``ids`` (or, with None, all ids) the collection holds."""
         if ids is not None and not ids:
             return set()
-        got = self.collection.get(ids=list(ids) if ids is not None else None, include=[])
+        with _store_errors("read from"):
+            got = self.collection.get(ids=list(ids) if ids is not None else None, include=[])
         return set(got["ids"])
+
+    def get(self, ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """(chunk_id, text, metadata) of the given chunks that exist."""
+        with _store_errors("read from"):
+            got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            (cid, text or "", dict(meta or {}))
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
     def upsert(self, items: Sequence[tuple[LoadedDocument, Chunk]], vectors: np.ndarray) -> None:
         """Write chunks with their vectors and metadata (idempotent: ids are deterministic)."""
@@ -212,12 +222,13 @@ class ChromaStore:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, str, dict[str, Any]]]:
         """Nearest chunks: (chunk_id, cosine similarity, text, metadata), best first."""
-        res = self.collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=n,
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
+        with _store_errors("search"):
+            res = self.collection.query(
+                query_embeddings=[vector.tolist()],
+                n_results=n,
+                where=where or None,
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             (cid, 1.0 - float(dist), text or "", dict(meta or {}))
             for cid, dist, text, meta in zip(
@@ -240,8 +251,8 @@ def _store_errors(action: str) -> Iterator[None]:
     except Exception as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise StoreUnavailableError(
-            f"Could not {action} the Chroma store ({reason}); the existing index is unchanged "
-            "up to the last completed document."
+            f"Could not {action} the Chroma store ({reason}). Nothing was lost: what was "
+            "indexed before is kept; retry when the store is reachable and writable."
         ) from exc
 
 

@@ -53,13 +53,12 @@ def test_disk_full_gives_clear_message_and_keeps_index(small_disk: Path, tmp_pat
             f"# Depot {i}\n\nCharging depot {i} opened with 12 chargers.\n"
         )
     filler = small_disk / "filler"
-    with filler.open("wb") as fh:  # fill the disk up to the last few kilobytes
-        try:
+    try:  # fill the disk up to the last few kilobytes (unbuffered: the error comes at once)
+        with filler.open("wb", buffering=0) as fh:
             while True:
                 fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    except OSError:
+        pass
     full = _evchat(home, "index", str(new))
     assert full.returncode != 0
     assert "Traceback" not in full.stderr

@@ -232,9 +232,10 @@ TABLE_KEYS = (
 )
 
 
-def _fmt(value: Any) -> str:
+def fmt_metric(value: Any, missing: str = "–") -> str:
+    """A metric for a Markdown table: rates to 3 decimals, counts and latencies as they are."""
     if value is None:
-        return "–"
+        return missing
     return f"{value:.3f}" if isinstance(value, float) and value <= 1.0 else str(value)
 
 
@@ -242,7 +243,7 @@ def to_markdown(d: dict[str, Any], config: dict[str, Any] | None = None) -> str:
     """A Markdown summary of a report's ``to_dict()``: overall, by type, by doc kind."""
     lines = ["# evchat evaluation", "", f"{d['n_questions']} questions.", ""]
     lines += ["| metric | value |", "|---|---|"]
-    lines += [f"| {key} | {_fmt(d.get(key))} |" for key in (*REPORT_KEYS, *EXTRA_KEYS)]
+    lines += [f"| {key} | {fmt_metric(d.get(key))} |" for key in (*REPORT_KEYS, *EXTRA_KEYS)]
     cols = tuple(
         dict.fromkeys(("n_questions", *TABLE_KEYS[:-3], "answer_accuracy", "refusal_recall"))
     )
@@ -253,7 +254,7 @@ def to_markdown(d: dict[str, Any], config: dict[str, Any] | None = None) -> str:
         lines += ["", f"## {title}", "", "| group | " + " | ".join(cols) + " |"]
         lines.append("|---" * (len(cols) + 1) + "|")
         for name, m in groups.items():
-            lines.append(f"| {name} | " + " | ".join(_fmt(m.get(c)) for c in cols) + " |")
+            lines.append(f"| {name} | " + " | ".join(fmt_metric(m.get(c)) for c in cols) + " |")
     if config:
         lines += ["", "## Configuration", "", "```json", json.dumps(config, indent=1), "```"]
     return "\n".join(lines) + "\n"

@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.eval_metrics import fmt_metric  # noqa: E402
 from assistant.evaluate import check_floor, evaluate, prepare, run_eval, write_report  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 from index.settings import Settings  # noqa: E402
@@ -58,12 +59,6 @@ COLUMNS = (
 )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "·"
-    return f"{value:.3f}" if isinstance(value, float) and value <= 1.0 else str(value)
-
-
 def sweep(data: Path, full: bool, extra: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     """Evaluate the defaults and every variant; one row of metrics per variant."""
     base, questions, kinds = prepare(data, Settings(), show_progress=True)
@@ -78,7 +73,10 @@ def sweep(data: Path, full: bool, extra: list[tuple[str, dict[str, Any]]]) -> li
         report = evaluate(bot, questions, kinds, k=10, show_progress=False, answers=answers)
         row = {"variant": label, "answers": answers, **report.summary()}
         rows.append(row)
-        print(f"{label:28s} " + " ".join(_cell(row.get(c)) for c in COLUMNS), file=sys.stderr)
+        print(
+            f"{label:28s} " + " ".join(fmt_metric(row.get(c), "·") for c in COLUMNS),
+            file=sys.stderr,
+        )
     return rows
 
 
@@ -87,7 +85,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| variant | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for row in rows:
         cells = [
-            _cell(row.get(c)) if row["answers"] or "hits" in c or "mrr" in c else "·"
+            fmt_metric(row.get(c), "·") if row["answers"] or "hits" in c or "mrr" in c else "·"
             for c in COLUMNS
         ]
         lines.append(f"| {row['variant']} | " + " | ".join(cells) + " |")

@@ -37,6 +37,9 @@ def extractive_draft(
     scored: list[ScoredSentence], passages: list[Passage], settings: Settings
 ) -> Draft:
     """The best sentences, each with its own verified citation."""
+    if settings.answer_one_document and scored:
+        best_doc = passages[scored[0].passage].doc_id
+        scored = [s for s in scored if passages[s.passage].doc_id == best_doc]
     picked = select_answer(
         scored, settings.max_answer_sentences, settings.support_threshold, settings.answer_margin
     )

@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     answer_margin: float = Field(
         0.05, ge=0, description="Extra answer sentences must score within this of the best one."
     )
+    answer_one_document: bool = Field(
+        False, description="Extractive answers quote only the document of the best sentence."
+    )
     drop_unsupported: bool = Field(False, description="Drop unsupported sentences from answers.")
     prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder of prompt files.")
 

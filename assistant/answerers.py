@@ -87,9 +87,9 @@ def generated_draft(
         yield tail
     text = "".join(raw)
     if prompts.refusal.rstrip(".") in text:
-        return_value = VerifiedAnswer("", [], [])
+        verified = VerifiedAnswer("", [], [])
     else:
-        return_value = verify_generated(
+        verified = verify_generated(
             text, passages, scorer, settings.support_threshold, settings.drop_unsupported
         )
-    yield Draft(return_value, warning)
+    yield Draft(verified, warning)

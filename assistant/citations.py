@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.extract import candidate_sentences
 from assistant.sentences import defuse_markers, marker_numbers, sentence_spans, strip_markers
 from assistant.support import SupportScorer
@@ -102,6 +104,9 @@ def verify_generated(
     spans = sentence_spans(raw.strip())
     body = raw.strip()
     cands = candidate_sentences(passages)
+    # Every answer sentence is checked against (some of) the same passage sentences:
+    # embed them once.
+    cand_vectors = scorer.embedder.embed_array([c[3] for c in cands])
     citations: dict[tuple[str, int], Citation] = {}
     out_sentences: list[AnswerSentence] = []
     parts: list[str] = []
@@ -111,9 +116,9 @@ def verify_generated(
         if not claim:
             continue
         cited = [n - 1 for n in marker_numbers(sentence) if 1 <= n <= len(passages)]
-        pool = [c for c in cands if c[0] in cited] if cited else cands
+        pool = [i for i, c in enumerate(cands) if c[0] in cited or not cited]
         need = threshold if cited else threshold + UNCITED_BONUS
-        best = _best_support(claim, pool, scorer)
+        best = _best_support(claim, cands, pool, cand_vectors, scorer)
         numbers: tuple[int, ...] = ()
         if best is not None and best[1] >= need:
             (pi, s, e, _text), score = best
@@ -130,13 +135,17 @@ def verify_generated(
 
 
 def _best_support(
-    claim: str, pool: list[tuple[int, int, int, str]], scorer: SupportScorer
+    claim: str,
+    cands: list[tuple[int, int, int, str]],
+    pool: list[int],
+    cand_vectors: np.ndarray,
+    scorer: SupportScorer,
 ) -> tuple[tuple[int, int, int, str], float] | None:
     if not pool:
         return None
-    scores = scorer.score(claim, [c[3] for c in pool])
+    scores = scorer.score(claim, [cands[i][3] for i in pool], vectors=cand_vectors[pool])
     i = int(scores.argmax())
-    return pool[i], float(scores[i])
+    return cands[pool[i]], float(scores[i])
 
 
 def display_sentence(text: str) -> str:

@@ -31,12 +31,20 @@ class SupportScorer:
         return np.array([overlap(claim_terms, terms(s)) for s in sentences], dtype=np.float32)
 
     def score(
-        self, claim: str, sentences: Sequence[str], lexical: np.ndarray | None = None
+        self,
+        claim: str,
+        sentences: Sequence[str],
+        lexical: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Support score of each sentence for ``claim``, roughly in [0, 1]."""
+        """Support score of each sentence for ``claim``, roughly in [0, 1].
+
+        ``vectors`` are the sentences' embeddings when the caller already has them.
+        """
         if not sentences:
             return np.zeros(0, dtype=np.float32)
-        vectors = self.embedder.embed_array(list(sentences))
+        if vectors is None:
+            vectors = self.embedder.embed_array(list(sentences))
         cosine = np.clip(vectors @ self.embedder.embed_one(claim), 0.0, 1.0)
         lex = self.lexical(claim, sentences) if lexical is None else lexical
         return (COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * lex).astype(np.float32)

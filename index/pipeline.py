@@ -52,6 +52,7 @@ class _Run:
         self.known: dict[str, DocumentRecord] = col.manifest.documents()
         self.seen: set[str] = set()
         self.pending: list[_Pending] = []
+        self.pending_chunks = 0
         self.changed = False
         s = col.settings
         self.chunker = chunker_version(s.chunk_tokens, s.chunk_overlap_tokens)
@@ -76,8 +77,13 @@ class _Run:
         if not chunks:
             self.report.failed.append(FailedFile(origin, "no text to index"))
             return
-        self.pending.append(_Pending(doc, origin, digest, chunks, rec is None))
-        if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
+        self.add(_Pending(doc, origin, digest, chunks, rec is None))
+
+    def add(self, pending: _Pending) -> None:
+        """Queue a document's chunks; write a batch once enough have gathered."""
+        self.pending.append(pending)
+        self.pending_chunks += len(pending.chunks)
+        if self.pending_chunks >= FLUSH_CHUNKS:
             self.flush()
 
     def flush(self) -> None:
@@ -88,9 +94,11 @@ class _Run:
         present = store.existing_ids([c.chunk_id for c in wanted])
         todo = [c for c in wanted if c.chunk_id not in present]
         vectors = self.embedder.embed_array([c.embed_text for c in todo])
-        order = {c.chunk_id: i for i, c in enumerate(todo)}
-        items = [(p.doc, c) for p in self.pending for c in p.chunks if c.chunk_id in order]
-        store.upsert(items, vectors[[order[c.chunk_id] for _d, c in items]])
+        todo_ids = {c.chunk_id for c in todo}
+        # Same order as ``todo``, so row i of ``vectors`` belongs to item i.
+        store.upsert(
+            [(p.doc, c) for p in self.pending for c in p.chunks if c.chunk_id in todo_ids], vectors
+        )
         old: set[str] = set()
         for p in self.pending:
             old |= manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
@@ -113,6 +121,7 @@ class _Run:
         self.report.embedded += len(todo)
         self.changed = True
         self.pending.clear()
+        self.pending_chunks = 0
 
 
 def reindex(
@@ -275,9 +284,5 @@ def _carry_over(run: _Run, settings: Settings) -> None:
             Chunk(r.chunk_id, r.doc_id, i, r.text, r.start, r.end, r.page, prefix + r.text)
             for i, r in enumerate(rows_by_doc.get(rec.doc_id, []))
         ]
-        run.pending.append(
-            _Pending(doc, rec.origin, rec.content_hash, chunks, True, rec.chunker_version)
-        )
-        if sum(len(p.chunks) for p in run.pending) >= FLUSH_CHUNKS:
-            run.flush()
+        run.add(_Pending(doc, rec.origin, rec.content_hash, chunks, True, rec.chunker_version))
     run.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.choices import ChoicePick
 from assistant.citations import (
     MarkerStream,
     VerifiedAnswer,
@@ -34,14 +35,34 @@ class Draft:
 
 
 def extractive_draft(
-    scored: list[ScoredSentence], passages: list[Passage], settings: Settings
+    scored: list[ScoredSentence],
+    passages: list[Passage],
+    settings: Settings,
+    sources: tuple[str, ...] = (),
 ) -> Draft:
-    """The best sentences, each with its own verified citation."""
+    """The best sentences, each with its own verified citation.
+
+    When the question names ``sources``, the answer quotes only their passages (if any
+    were retrieved), starting with the best sentence of each named source in turn.
+    """
+    lead: list[ScoredSentence] = []
+    if sources:
+        own = [s for s in scored if passages[s.passage].source in sources]
+        if own:
+            scored = own
+            for src in sources:
+                lead += [s for s in own if passages[s.passage].source == src][:1]
+            lead.sort(key=lambda s: s.score, reverse=True)
     if settings.answer_one_document and scored:
         best_doc = passages[scored[0].passage].doc_id
         scored = [s for s in scored if passages[s.passage].doc_id == best_doc]
+        lead = []
     picked = select_answer(
-        scored, settings.max_answer_sentences, settings.support_threshold, settings.answer_margin
+        scored,
+        settings.max_answer_sentences,
+        settings.support_threshold,
+        settings.answer_margin,
+        lead,
     )
     citations = []
     sentences = []
@@ -52,6 +73,14 @@ def extractive_draft(
         sentences.append(AnswerSentence(shown, (n,), True))
         parts.append(f"{shown} [{n}]")
     return Draft(VerifiedAnswer(" ".join(parts), sentences, citations))
+
+
+def choice_draft(pick: ChoicePick, passages: list[Passage]) -> Draft:
+    """The option the evidence names, followed by the sentence that names it, cited."""
+    s = pick.sentence
+    citation = make_citation(1, passages[s.passage], s.start, s.end, s.score)
+    shown = f"{pick.choice} — {display_sentence(s.text)}"
+    return Draft(VerifiedAnswer(f"{shown} [1]", [AnswerSentence(shown, (1,), True)], [citation]))
 
 
 def generated_draft(

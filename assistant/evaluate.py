@@ -189,7 +189,13 @@ def _one(
         passages = assistant.retriever().retrieve(q["question"], k=k, as_of=as_of)
         r.hit_rank = hit_rank(ranked_docs(p.doc_id for p in passages), gold)
     if answers:
-        _score_answer(r, assistant, q, assistant.ask(q["question"], as_of=as_of, answerer=answerer))
+        choices = [str(c) for c in q.get("choices") or []]
+        _score_answer(
+            r,
+            assistant,
+            q,
+            assistant.ask(q["question"], as_of=as_of, answerer=answerer, choices=choices),
+        )
     return r
 
 

@@ -21,6 +21,7 @@ from assistant.types import Passage
 PRESELECT = 12  # sentences scored with the embedding model per question, at most
 SCORING_CHARS = 2000  # ... and about 500 tokens of them: bounds the answer's latency
 MIN_SCORED = 4
+LEAD_MARGIN = 0.1  # a named source's best sentence is quoted this close to the best one
 MIN_CHARS = 25
 NUMBER_BONUS = 0.05  # a question asking for a quantity prefers sentences that state one
 _QUANTITY = re.compile(
@@ -178,20 +179,38 @@ def best_sentences(
 
 
 def select_answer(
-    scored: list[ScoredSentence], max_sentences: int, threshold: float, margin: float = 1.0
+    scored: list[ScoredSentence],
+    max_sentences: int,
+    threshold: float,
+    margin: float = 1.0,
+    lead: list[ScoredSentence] | None = None,
 ) -> list[ScoredSentence]:
-    """The answer's sentences: the best, then others above threshold; no near-duplicates."""
+    """The answer's sentences: the best, then others above threshold; no near-duplicates.
+
+    ``lead`` sentences (best first) come before the rest, each kept when it reaches
+    ``threshold`` or comes within :data:`LEAD_MARGIN` of the first: a comparison across
+    named sources quotes every source it can.
+    """
     picked: list[ScoredSentence] = []
     seen_terms: list[set[str]] = []
+
+    def take(s: ScoredSentence, dedupe: bool = True) -> None:
+        t = terms(s.text)
+        duplicate = any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms)
+        if s not in picked and not (dedupe and duplicate):
+            picked.append(s)
+            seen_terms.append(t)
+
+    for s in lead or []:
+        if len(picked) < max_sentences and (
+            not picked or s.score >= min(threshold, picked[0].score - LEAD_MARGIN)
+        ):
+            take(s, dedupe=False)  # two sources saying the same is worth showing
     for s in scored:
         # The best sentence always answers (the refusal gate has already judged the
         # evidence); the others must be relevant enough on their own.
         floor = max(threshold, picked[0].score - margin) if picked else 0.0
         if s.score < floor or len(picked) >= max_sentences:
             break
-        t = terms(s.text)
-        if any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms):
-            continue
-        picked.append(s)
-        seen_terms.append(t)
+        take(s)
     return picked

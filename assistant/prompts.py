@@ -22,6 +22,7 @@ EXPECTED_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer": frozenset({"passages", "question", "refusal"}),
     "condense": frozenset({"history", "question"}),
     "refusal": frozenset(),
+    "options": frozenset({"question", "options"}),
 }
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

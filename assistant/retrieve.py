@@ -60,6 +60,8 @@ class Retriever:
         self.settings = settings
         self._docs: tuple[int, dict[str, DocumentRecord]] | None = None
         self._newest: tuple[dict[str, DocumentRecord], dt.date | None] | None = None
+        self._source_names: tuple[dict[str, DocumentRecord], list[tuple[re.Pattern[str], str]]]
+        self._source_names = ({}, [])
 
     def documents(self) -> dict[str, DocumentRecord]:
         """Indexed documents by id (cached until the manifest changes)."""
@@ -90,6 +92,16 @@ class Retriever:
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        named = () if filters.sources or not s.source_weight else self.named_sources(question)
+        if named:
+            only = Filters(named, filters.doc_ids, filters.date_from, filters.date_to)
+            dense_named = self._dense_hits(vector, only, upper)
+            for rank, (cid, *_rest) in enumerate(dense_named):
+                fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
+            for rank, cid in enumerate(self._bm25_hits(question, only, upper)):
+                weight = s.source_weight * s.bm25_weight
+                fused[cid] = fused.get(cid, 0.0) + weight / (s.rrf_k + rank + 1)
+            dense = dense + [hit for hit in dense_named if hit[0] not in {h[0] for h in dense}]
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
         similarity = {cid: sim for cid, sim, _text, _m in dense}
         temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
@@ -97,6 +109,27 @@ class Retriever:
             self._add_recency(fused, meta, upper)
         ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
         return self._passages(ranked, fused, meta, similarity, k)
+
+    def named_sources(self, question: str) -> tuple[str, ...]:
+        """The sources of the collection that ``question`` names, in index order."""
+        docs = self.documents()
+        if self._source_names[0] is not docs:
+            names = []
+            for source in sorted({rec.source for rec in docs.values() if rec.source}):
+                for name in {source, source.split(" | ")[0].strip()}:
+                    if len(name) >= 3 and any(ch.isalpha() for ch in name):
+                        pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", re.I)
+                        names.append((pattern, source))
+            self._source_names = (docs, names)
+        found: list[str] = []
+        for pattern, source in self._source_names[1]:
+            if source in found:
+                continue
+            for m in pattern.finditer(question):
+                if m.group(0)[0].isupper() or "." in m.group(0):
+                    found.append(source)
+                    break
+        return tuple(found)
 
     def _dense_hits(
         self, vector: np.ndarray, filters: Filters, upper: str | None

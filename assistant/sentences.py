@@ -201,16 +201,26 @@ def _stem(word: str) -> str:
     return stem_word(word)
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written (case kept), split the way :func:`terms` splits."""
+    out = []
+    for token in _WORD.findall(text):
+        token = _POSSESSIVE.sub("", token.strip(".'’-"))
+        # "Shanghai-made" counts as "Shanghai" and "made"; "7.8" and "1,000" stay whole.
+        for w in token.split("-") if not token.replace(".", "").isdigit() else [token]:
+            w = w.strip(".'’")
+            if w:
+                out.append(w)
+    return out
+
+
 def terms(text: str) -> set[str]:
     """Stemmed content words of ``text`` (stop words removed)."""
     out = set()
-    for token in _WORD.findall(text.lower()):
-        token = _POSSESSIVE.sub("", token.strip(".'’-"))
-        # "Shanghai-made" counts as "shanghai" and "made"; "7.8" and "1,000" stay whole.
-        for w in token.split("-") if not token.replace(".", "").isdigit() else [token]:
-            w = w.strip(".'’")
-            if w and w not in _STOP and (len(w) > 1 or w.isdigit()):
-                out.add(_stem(w))
+    for w in words(text):
+        w = w.lower()
+        if w not in _STOP and (len(w) > 1 or w.isdigit()):
+            out.add(_stem(w))
     return out
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answerers import Draft, extractive_draft, generated_draft
+from assistant.answerers import Draft, choice_draft, extractive_draft, generated_draft
+from assistant.choices import clean_choices, pick_choice
 from assistant.citations import VerifiedAnswer
 from assistant.errors import EvchatError
 from assistant.extract import ScoredSentence, best_sentences
@@ -185,10 +186,15 @@ class Assistant:
         filters: Filters | None = None,
         k: int | None = None,
         answerer: str | None = None,
+        choices: Sequence[str] | None = None,
     ) -> Answer:
-        """Answer ``question`` from the indexed documents, every sentence cited."""
+        """Answer ``question`` from the indexed documents, every sentence cited.
+
+        ``choices`` are the options of a multiple-choice question: the answer then names
+        the option the evidence supports, or refuses when the documents name none.
+        """
         final: Answer | None = None
-        for item in self.stream(question, history, as_of, filters, k, answerer):
+        for item in self.stream(question, history, as_of, filters, k, answerer, choices):
             if isinstance(item, Answer):
                 final = item
         assert final is not None
@@ -202,9 +208,11 @@ class Assistant:
         filters: Filters | None = None,
         k: int | None = None,
         answerer: str | None = None,
+        choices: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield text deltas as the answer is written, then the final :class:`Answer`."""
         question = _check_question(question)
+        options = clean_choices(choices)
         as_of = parse_iso_date(as_of, "as-of date")
         mode = self.answerer_name(answerer)
         timings: dict[str, float] = {}
@@ -224,12 +232,17 @@ class Assistant:
         draft: Draft | None = None
         if evidence_score(scored, passages) >= self.settings.refusal_threshold:
             if mode == "extractive":
-                draft = extractive_draft(scored, passages, self.settings)
-                if draft.verified.text:
+                draft = self._extract(standalone, options, scored, passages, scorer)
+                if draft and draft.verified.text:
                     yield draft.verified.text
             else:
+                asked = (
+                    self.prompts.render("options", question=standalone, options="; ".join(options))
+                    if options
+                    else standalone
+                )
                 for item in generated_draft(
-                    standalone, passages, self._chat_model(), self.prompts, scorer, self.settings
+                    asked, passages, self._chat_model(), self.prompts, scorer, self.settings
                 ):
                     if isinstance(item, Draft):
                         draft = item
@@ -237,6 +250,20 @@ class Assistant:
                         yield item
         timings["answer"] = _ms(t2)
         yield self._finish(draft, passages, standalone, timings, mode)
+
+    def _extract(
+        self,
+        question: str,
+        options: list[str],
+        scored: list[ScoredSentence],
+        passages: list[Passage],
+        scorer: SupportScorer,
+    ) -> Draft | None:
+        if not options:
+            sources = self.retriever().named_sources(question)
+            return extractive_draft(scored, passages, self.settings, sources)
+        pick = pick_choice(question, options, passages, scorer, scored)
+        return choice_draft(pick, passages) if pick else None
 
     def _finish(
         self,

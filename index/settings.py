@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         "without one only 'latest/this week' questions do.",
     )
     max_chunks_per_doc: int = Field(2, ge=1, description="Cap on passages from one document.")
+    source_weight: float = Field(
+        1.0,
+        ge=0,
+        description="Weight of an extra ranking over the sources a question names "
+        "('What did Reuters report ...'); 0 turns it off.",
+    )
 
     # --- answering -----------------------------------------------------------------
     answerer: Literal["auto", "extractive", "openai", "local"] = Field(

@@ -1,0 +1,173 @@
+"""Multiple-choice questions: which of the offered options the evidence names.
+
+A quiz-style question comes with its options ("Which automaker reported a 48% plunge in
+earnings? Honda, Porsche, Toyota or Tesla"). Quoting the best sentence is not enough to
+answer it: the sentence may say "The German government" when the option is "Germany".
+Here every retrieved sentence that mentions an option is scored for the question, and the
+option named by the best such sentence is the answer, cited to that sentence. When no
+retrieved sentence names any option, the documents do not say which option is right.
+
+An option is mentioned when most of its content words occur in the sentence: as the same
+stem, or, for a capitalised word, as a close variant sharing its start ("Germany" and
+"German", "China" and "Chinese", "Britain" and "British"). A sentence naming several
+options is weaker evidence for each of them.
+
+When no retrieved sentence names any option ("Produce could see price hikes" for the
+option "Fruits and vegetables"), the options are compared with the best evidence
+sentences by meaning: one option must stand out from the others by a clear margin
+(calibrated on the dev set, where answerable questions showed margins of 0.14 and 0.25 and
+questions whose answer is not in the documents 0.07 at most); otherwise the answer is a
+refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.extract import ScoredSentence, candidate_sentences
+from assistant.sentences import terms, words
+from assistant.support import SupportScorer
+from assistant.types import Passage
+
+SCORED = 24  # option-naming sentences scored with the embedding model, at most
+MIN_COVERAGE = 0.5  # share of an option's content words a sentence must contain
+MIN_SUPPORT = 0.3  # the best option sentence's support for the question, at least
+_PREFIX = 4  # a variant shares at least this many leading letters...
+_SHORT_REST = 3  # ...and the shorter word has at most this many letters after them
+_LONG_REST = 4  # ...and the longer at most this many
+SEMANTIC_EVIDENCE = 5  # best evidence sentences the options are compared with by meaning
+SEMANTIC_MARGIN = 0.10  # the closest option's lead over the next one, at least
+
+
+@dataclass(frozen=True)
+class ChoicePick:
+    """The option the evidence names and the sentence that names it."""
+
+    choice: str
+    sentence: ScoredSentence
+
+
+def clean_choices(choices: Sequence[str] | None) -> list[str]:
+    """Non-empty, de-duplicated options in their given order."""
+    out: list[str] = []
+    for c in choices or []:
+        c = " ".join(str(c).split())
+        if c and c.lower() not in {o.lower() for o in out}:
+            out.append(c)
+    return out
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two capitalised words that are forms of one name ("Germany", "German")."""
+    a, b = a.lower(), b.lower()
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    short, long_ = sorted((len(a), len(b)))
+    return n >= _PREFIX and short - n <= _SHORT_REST and long_ - n <= _LONG_REST
+
+
+class OptionMatcher:
+    """How much of each option a sentence mentions (0 to 1)."""
+
+    def __init__(self, question: str, choices: Sequence[str]) -> None:
+        asked = terms(question)
+        self.choices = list(choices)
+        self._terms: list[list[tuple[str, str]]] = []
+        for c in self.choices:
+            pairs = [(w, next(iter(terms(w)), "")) for w in words(c)]
+            pairs = [(w, t) for w, t in pairs if t]
+            # Words the question already uses tell nothing about which option is meant.
+            own = [(w, t) for w, t in pairs if t not in asked]
+            self._terms.append(own or pairs)
+
+    def coverage(self, sentence: str) -> list[float]:
+        """For each option, the share of its content words found in ``sentence``."""
+        stems = terms(sentence)
+        caps = [w for w in words(sentence) if w[:1].isupper()]
+        out = []
+        for pairs in self._terms:
+            if not pairs:
+                out.append(0.0)
+                continue
+            found = sum(1 for w, t in pairs if t in stems or any(_variant(w, c) for c in caps))
+            out.append(found / len(pairs))
+        return out
+
+
+def pick_choice(
+    question: str,
+    choices: Sequence[str],
+    passages: list[Passage],
+    scorer: SupportScorer,
+    evidence: Sequence[ScoredSentence] = (),
+) -> ChoicePick | None:
+    """The option that the best question-supporting sentence names, or None.
+
+    ``evidence`` are the passages' sentences scored for the question, best first (see
+    :func:`assistant.extract.best_sentences`); they serve the comparison by meaning when no
+    sentence names an option.
+    """
+    named = _named_choice(question, choices, passages, scorer)
+    if named is None and evidence:
+        return _closest_choice(choices, evidence, scorer)
+    return named
+
+
+def _closest_choice(
+    choices: Sequence[str], evidence: Sequence[ScoredSentence], scorer: SupportScorer
+) -> ChoicePick | None:
+    """The option closest in meaning to the evidence, when it clearly stands out."""
+    if len(choices) < 2:
+        return None
+    top = list(evidence[:SEMANTIC_EVIDENCE])
+    sims = (
+        scorer.embedder.embed_array(list(choices))
+        @ scorer.embedder.embed_array([s.text for s in top]).T
+    )
+    best = sims.max(axis=1)
+    order = np.argsort(-best)
+    if best[order[0]] - best[order[1]] < SEMANTIC_MARGIN:
+        return None
+    j = int(order[0])
+    return ChoicePick(choices[j], top[int(np.argmax(sims[j]))])
+
+
+def _named_choice(
+    question: str,
+    choices: Sequence[str],
+    passages: list[Passage],
+    scorer: SupportScorer,
+) -> ChoicePick | None:
+    matcher = OptionMatcher(question, choices)
+    rows = []
+    for cand in candidate_sentences(passages):
+        cover = np.array(matcher.coverage(cand[3]), dtype=np.float32)
+        named = cover >= MIN_COVERAGE
+        if named.any():
+            # A sentence naming several options vouches less for each.
+            rows.append((cand, np.where(named, cover, 0.0) / named.sum()))
+    if not rows:
+        return None
+    lex = scorer.lexical(question, [r[0][3] for r in rows])
+    prior = np.array([1.0 / (1 + r[0][0]) for r in rows], dtype=np.float32)
+    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:SCORED]
+    support = scorer.score(question, [rows[i][0][3] for i in keep], lexical=lex[keep])
+    best: tuple[float, int, int] | None = None
+    for s, i in zip(support, keep, strict=True):
+        cand, weights = rows[i]
+        total = (float(s) + 0.02 * float(prior[i])) * weights
+        j = int(np.argmax(total))
+        if float(s) >= MIN_SUPPORT and (best is None or total[j] > best[0]):
+            best = (float(total[j]), int(i), j)
+    if best is None:
+        return None
+    _, i, j = best
+    cand = rows[i][0]
+    score = float(support[list(keep).index(i)])
+    return ChoicePick(matcher.choices[j], ScoredSentence(cand[0], cand[1], cand[2], cand[3], score))

@@ -1,0 +1,140 @@
+"""Multiple-choice questions: the answer names the option the evidence supports, cited to
+the sentence that names it, and refuses when the documents name none of the options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.choices import OptionMatcher, clean_choices
+from tests.fixtures.indexed import tiny_assistant
+
+DOCS = {
+    "subsidies.md": (
+        "Berlin doubles EV bonus",
+        "2024-03-01",
+        "The German government will double its purchase subsidy for electric cars to "
+        "6,000 euros from next month. Officials expect the bonus to lift battery-electric "
+        "sales sharply before the end of the year.",
+    ),
+    "recall.md": (
+        "Carmaker recalls SUVs",
+        "2024-03-02",
+        "Ford is recalling 400,000 Escape SUVs because a cracked fuel injector can leak "
+        "and cause an under-hood fire. Dealers will replace the injectors for free.",
+    ),
+    "plant.md": (
+        "Battery plant opens",
+        "2024-03-03",
+        "CATL opened its first European battery cell factory in Arnstadt, in the state of "
+        "Thuringia, with an initial capacity of eight gigawatt-hours a year.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def quiz_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return tiny_assistant(tmp_path_factory.mktemp("choices"), DOCS)
+
+
+def test_an_adjective_names_its_country_but_robotaxi_does_not_name_robot() -> None:
+    m = OptionMatcher("Which country pays the subsidy?", ["Germany", "Japan", "Robot"])
+    assert m.coverage("The German government pays it.") == [1.0, 0.0, 0.0]
+    assert m.coverage("A robotaxi fleet launched.") == [0.0, 0.0, 0.0]
+    assert m.coverage("The Japanese maker sells robots.") == [0.0, 1.0, 1.0]
+
+
+def test_words_the_question_uses_do_not_count_as_naming_an_option() -> None:
+    m = OptionMatcher(
+        "Why did Ford recall its SUVs?", ["Ford brakes squeak", "Ford fuel injector fire"]
+    )
+    # "Ford" is in every sentence about the recall; only the option's own words decide.
+    assert m.coverage("Ford recalled SUVs because a fuel injector can cause a fire.") == [
+        0.0,
+        1.0,
+    ]
+
+
+def test_clean_choices_drops_blanks_and_duplicates() -> None:
+    assert clean_choices([" Tesla ", "", "tesla", "BYD  Auto"]) == ["Tesla", "BYD Auto"]
+    assert clean_choices(None) == []
+
+
+def test_the_option_the_evidence_names_is_the_answer_with_a_verbatim_citation(
+    quiz_bot: Assistant,
+) -> None:
+    answer = quiz_bot.ask(
+        "Which country is doubling its subsidies for electric cars?",
+        choices=["Canada", "Germany", "Sweden", "Japan"],
+    )
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("Germany — ")
+    assert len(answer.citations) == 1
+    cite = answer.citations[0]
+    assert cite.doc_id == "subsidies.md"
+    assert "German government" in cite.quote
+    assert answer.text.endswith("[1]")
+
+
+def test_a_multi_word_option_is_matched_by_its_own_words(quiz_bot: Assistant) -> None:
+    answer = quiz_bot.ask(
+        "Why is Ford recalling Escape SUVs?",
+        choices=[
+            "Airbags may deploy unexpectedly",
+            "Fuel injector may cause a fire",
+            "Brakes are squeaky",
+        ],
+    )
+    assert answer.text.startswith("Fuel injector may cause a fire — "), answer.text
+    assert answer.citations[0].doc_id == "recall.md"
+
+
+def test_options_the_documents_never_name_are_refused(quiz_bot: Assistant) -> None:
+    # The evidence is on topic (a European battery plant) but names none of the places.
+    answer = quiz_bot.ask(
+        "In which country did CATL open its first European battery cell factory?",
+        choices=["Hungary", "Spain", "Poland", "France"],
+    )
+    assert answer.refused, answer.text
+    assert answer.citations == []
+
+
+def test_without_options_the_same_question_quotes_the_evidence(quiz_bot: Assistant) -> None:
+    answer = quiz_bot.ask("Which country is doubling its subsidies for electric cars?")
+    assert not answer.refused
+    assert not answer.text.startswith("Germany")
+    assert "German government" in answer.text
+
+
+def test_options_reach_the_model_prompt(tmp_path: Path) -> None:
+    from assistant.prompts import PromptSet
+    from index.settings import Settings
+
+    prompts = PromptSet(Settings(home=tmp_path).prompts_dir)
+    rendered = prompts.render("options", question="Which maker?", options="BYD; Tesla")
+    assert rendered.startswith("Which maker?")
+    assert "BYD; Tesla" in rendered
+
+
+def test_an_option_only_paraphrased_is_found_by_meaning_when_it_clearly_stands_out(
+    tmp_path: Path,
+) -> None:
+    bot = tiny_assistant(
+        tmp_path,
+        {
+            "prices.md": (
+                "Tariffs and grocery bills",
+                "2024-03-04",
+                "Fresh produce such as tomatoes, avocados and berries could see price hikes "
+                "if the new tariffs on Mexican imports are enacted.",
+            )
+        },
+    )
+    answer = bot.ask(
+        "Which products are expected to get more expensive if the tariffs are enacted?",
+        choices=["Fruits and vegetables", "Toys and games", "Computer chips", "Jet fuel"],
+    )
+    assert answer.text.startswith("Fruits and vegetables — "), answer.text
+    assert answer.citations[0].doc_id == "prices.md"

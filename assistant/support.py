@@ -24,6 +24,15 @@ class SupportScorer:
 
     def __init__(self, embedder: ArrayEmbedder) -> None:
         self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}  # one scorer serves one answer
+
+    def vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``sentences``; each distinct text is embedded once per scorer."""
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_array(missing), strict=True):
+                self._vectors[text] = vector
+        return np.stack([self._vectors[s] for s in sentences])
 
     def lexical(self, claim: str, sentences: Sequence[str]) -> np.ndarray:
         """Term-overlap share of the claim's content terms found in each sentence."""
@@ -44,7 +53,7 @@ class SupportScorer:
         if not sentences:
             return np.zeros(0, dtype=np.float32)
         if vectors is None:
-            vectors = self.embedder.embed_array(list(sentences))
+            vectors = self.vectors(sentences)
         cosine = np.clip(vectors @ self.embedder.embed_one(claim), 0.0, 1.0)
         lex = self.lexical(claim, sentences) if lexical is None else lexical
         return (COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * lex).astype(np.float32)

@@ -138,3 +138,45 @@ def test_an_option_only_paraphrased_is_found_by_meaning_when_it_clearly_stands_o
     )
     assert answer.text.startswith("Fruits and vegetables — "), answer.text
     assert answer.citations[0].doc_id == "prices.md"
+
+
+def test_an_option_named_only_by_the_headline_counts_for_its_sentences(tmp_path: Path) -> None:
+    bot = tiny_assistant(
+        tmp_path,
+        {
+            "q1.md": (
+                "Tesla earnings slump",
+                "2024-04-24",
+                "The embattled company reported an ugly financial performance for the first "
+                "quarter, with profit down by almost half from a year earlier.",
+            )
+        },
+    )
+    answer = bot.ask(
+        "Which automaker reported a plunge in quarterly profit?",
+        choices=["Honda", "Porsche", "Toyota", "Tesla"],
+    )
+    assert answer.text.startswith("Tesla — The embattled company"), answer.text
+
+
+def test_the_support_scorer_embeds_each_sentence_once(quiz_bot: Assistant) -> None:
+    from assistant.support import SupportScorer
+
+    calls: list[int] = []
+
+    class Counting:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def embed_array(self, texts: list[str]) -> object:
+            calls.append(len(texts))
+            return self.inner.embed_array(texts)  # type: ignore[attr-defined]
+
+        def embed_one(self, text: str) -> object:
+            return self.inner.embed_one(text)  # type: ignore[attr-defined]
+
+    scorer = SupportScorer(Counting(quiz_bot.embedder))  # type: ignore[arg-type]
+    first = scorer.score("subsidy", ["One sentence.", "Another sentence."])
+    again = scorer.score("bonus", ["Another sentence.", "A third sentence."])
+    assert calls == [2, 1]
+    assert first.shape == again.shape == (2,)

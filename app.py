@@ -168,6 +168,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         date_to: str,
         answerer: str,
         k: float,
+        options: str = "",
     ) -> Iterator[tuple[Any, ...]]:
         chat = list(chat or [])
         history = list(history or [])
@@ -179,7 +180,15 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         try:
             as_of_date = _date_or_none(as_of, "'as of' date")
             filters = _filters(sources, date_from, date_to)
-            stream = bot.stream(question, history, as_of_date, filters, int(k), answerer or None)
+            stream = bot.stream(
+                question,
+                history,
+                as_of_date,
+                filters,
+                int(k),
+                answerer or None,
+                _option_lines(options),
+            )
             chat.append({"role": "user", "content": ui.escape_markdown(question)})
             chat.append({"role": "assistant", "content": "…"})
             text = ""
@@ -211,10 +220,17 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         ]
         yield chat, ui.render_answer(final, question), ui.render_sources(final), history, ""
 
-    def api_ask(question: str, as_of: str = "") -> dict[str, Any]:
-        """Answer a question from the indexed documents; returns the Answer as JSON."""
+    def api_ask(question: str, as_of: str = "", options: str = "") -> dict[str, Any]:
+        """Answer a question from the indexed documents; returns the Answer as JSON.
+
+        ``options``: the options of a multiple-choice question, one per line (optional).
+        """
         try:
-            answer = bot.ask(question, as_of=_date_or_none(as_of, "'as of' date"))
+            answer = bot.ask(
+                question,
+                as_of=_date_or_none(as_of, "'as of' date"),
+                choices=_option_lines(options),
+            )
         except (EvchatError, ValueError) as e:
             raise gr.Error(str(e)) from None
         return answer.to_dict()
@@ -355,6 +371,11 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                     date_to = gr.Textbox(label="Published to (YYYY-MM-DD)")
                     answerer = gr.Radio(answerers, value=default_answerer, label="Answerer")
                     k = gr.Slider(1, 20, value=settings.k, step=1, label="Passages (k)")
+                    options = gr.Textbox(
+                        label="Options (multiple choice, one per line)",
+                        lines=3,
+                        elem_id="options",
+                    )
             with gr.Tab("Documents", id="documents"):
                 upload = gr.File(file_count="multiple", label="Upload documents", elem_id="upload")
                 index_btn = gr.Button("Index", variant="primary", elem_id="index-btn")
@@ -393,6 +414,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
             date_to,
             answerer,
             k,
+            options,
         ]
         chat_outputs = [chatbot, answer_html, sources_html, history, question]
         for trigger in (question.submit, ask_btn.click):
@@ -429,6 +451,11 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         gr.api(api_stats, api_name="stats")
     demo.queue(default_concurrency_limit=4)
     return demo
+
+
+def _option_lines(text: str | None) -> list[str]:
+    """The options typed one per line (blank lines ignored)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def main(settings: Settings | None = None) -> None:

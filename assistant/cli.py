@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--as-of", help="ignore documents published after this date (YYYY-MM-DD)")
     ask.add_argument("--collection")
     ask.add_argument("--answerer", choices=["extractive", "openai", "local"])
+    ask.add_argument(
+        "--choice",
+        action="append",
+        dest="choices",
+        metavar="OPTION",
+        help="an option of a multiple-choice question (repeat for each option)",
+    )
     ask.add_argument("--json", action="store_true")
 
     st = sub.add_parser("stats", help="show what is indexed")
@@ -88,7 +95,9 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    answer = _assistant(args).ask(args.question, as_of=args.as_of, answerer=args.answerer)
+    answer = _assistant(args).ask(
+        args.question, as_of=args.as_of, answerer=args.answerer, choices=args.choices
+    )
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0

@@ -32,6 +32,17 @@ def test_ask_cites_the_right_document(client: Client) -> None:
     assert all(c["quote"] for c in answer["citations"])
 
 
+def test_ask_with_options_names_the_supported_one(client: Client) -> None:
+    answer = client.predict(
+        "Which automaker became the eighth investor in Ionna?",
+        "",
+        "BMW\nToyota\n\nHyundai",
+        api_name="/ask",
+    )
+    assert answer["answer"].startswith("Toyota — "), answer["answer"]
+    assert len(answer["citations"]) == 1
+
+
 def test_ask_bad_date_is_a_clear_error(client: Client) -> None:
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         client.predict(

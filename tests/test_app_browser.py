@@ -175,6 +175,14 @@ def test_document_markup_is_never_run(page, tmp_path: Path) -> None:  # type: ig
     assert page.locator("a[href^='javascript']").count() == 0
 
 
+def test_options_box_makes_a_multiple_choice_question(page) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#options textarea").fill("Sweden\nNorway\nDenmark")
+    ask(page, "Which country's share of electric new cars reached about nine in ten in 2024?")
+    text = page.locator("#answer").inner_text()
+    assert text.startswith("Norway — ") or "Norway — " in text, text
+    assert page.locator("#answer a.cite[data-n='1']").count() >= 1
+
+
 def test_bad_as_of_date_warns(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("As of (YYYY-MM-DD)").fill("2024-13-45")
     page.locator("#question textarea").fill("Where is BYD building its first European car plant?")

@@ -180,3 +180,31 @@ def test_the_support_scorer_embeds_each_sentence_once(quiz_bot: Assistant) -> No
     again = scorer.score("bonus", ["Another sentence.", "A third sentence."])
     assert calls == [2, 1]
     assert first.shape == again.shape == (2,)
+
+
+def test_cli_takes_options_with_repeated_choice_flags(
+    sample_assistant: Assistant, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("EVCHAT_HOME", str(sample_assistant.settings.home))
+    monkeypatch.setenv("EVCHAT_ANSWERER", "extractive")
+    code = main(
+        [
+            "ask",
+            "Which country's share of electric new cars reached about nine in ten in 2024?",
+            "--choice",
+            "Sweden",
+            "--choice",
+            "Norway",
+            "--choice",
+            "Denmark",
+            "--json",
+        ]
+    )
+    assert code == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert out["answer"].startswith("Norway — ")
+    assert out["citations"][0]["doc_id"] == "2025-01-02-norway-ev-share-2024.md"

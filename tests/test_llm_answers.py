@@ -119,6 +119,12 @@ def test_llm_follow_up_is_condensed_by_the_model(llm_bot: Assistant) -> None:
     assert_well_formed(answer)
 
 
+def test_llm_multiple_choice_answer_is_verified(llm_bot: Assistant) -> None:
+    answer = llm_bot.ask(ANSWERED, choices=["BYD", "Tesla", "CATL"])
+    assert answer.answerer == "openai"
+    assert_well_formed(answer)
+
+
 # --- failures -------------------------------------------------------------------------------
 
 
@@ -133,6 +139,16 @@ def fake_bot(sample_assistant: Assistant, faulty_llm_server: FakeLLMServer) -> A
             llm_timeout_s=5.0,
         )
     )
+
+
+def test_options_reach_the_model_in_the_question(
+    fake_bot: Assistant, faulty_llm_server: FakeLLMServer
+) -> None:
+    faulty_llm_server.mode = "ok"
+    fake_bot.ask(ANSWERED, choices=["BMW", "Toyota", "Hyundai"])
+    user = faulty_llm_server.bodies[-1]["messages"][-1]["content"]
+    assert "Options: BMW; Toyota; Hyundai" in user
+    assert ANSWERED in user
 
 
 def test_server_error_raises_llm_error_after_retries(

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("dir", type=Path, help="folder with documents.jsonl and questions.jsonl")
     ev.add_argument("--k", type=int, default=10)
     ev.add_argument("--answerer", choices=["extractive", "openai", "local"], default="extractive")
+    ev.add_argument(
+        "--no-options",
+        action="store_true",
+        help="ask multiple-choice questions without their options",
+    )
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--out", type=Path, help="write eval.json, eval.md and eval.png here")
     ev.add_argument("--floor", type=Path, help="fail if a metric is below this floor file")
@@ -128,7 +133,9 @@ def _stats(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from assistant.evaluate import check_floor, run_eval, write_report
 
-    report = run_eval(args.dir, Settings(), k=args.k, answerer=args.answerer)
+    report = run_eval(
+        args.dir, Settings(), k=args.k, answerer=args.answerer, options=not args.no_options
+    )
     if args.out:
         write_report(report, args.out)
     if args.json:

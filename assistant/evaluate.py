@@ -123,11 +123,18 @@ def run_eval(
     answerer: str = "extractive",
     show_progress: bool = True,
     limit: int | None = None,
+    options: bool = True,
 ) -> EvalReport:
-    """Index ``data_dir/documents.jsonl``, ask every question, and measure the answers."""
+    """Index ``data_dir/documents.jsonl``, ask every question, and measure the answers.
+
+    A question's ``choices`` are passed to the assistant as the options of a
+    multiple-choice question unless ``options`` is false.
+    """
     t0 = time.perf_counter()
     assistant, questions, kinds = prepare(data_dir, settings, show_progress)
-    report = evaluate(assistant, questions[:limit], kinds, k, answerer, show_progress)
+    report = evaluate(
+        assistant, questions[:limit], kinds, k, answerer, show_progress, options=options
+    )
     report.config.update(data_dir=str(Path(data_dir).resolve()), total_s=_secs(t0))
     return report
 
@@ -140,16 +147,19 @@ def evaluate(
     answerer: str | None = "extractive",
     show_progress: bool = True,
     answers: bool = True,
+    options: bool = True,
 ) -> EvalReport:
     """Measure ``questions`` on an already indexed assistant (``answers=False``: retrieval only)."""
     t0 = time.perf_counter()
     results = [
-        _one(assistant, q, kinds, k, answerer, answers)
+        _one(assistant, q, kinds, k, answerer, answers, options)
         for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr, disable=not show_progress)
     ]
     s = assistant.settings
     config = {name: getattr(s, name) for name in _SETTINGS_SHOWN}
-    config.update(eval_k=k, answerer=answerer, collection=assistant.collection_name)
+    config.update(
+        eval_k=k, answerer=answerer, collection=assistant.collection_name, options=options
+    )
     config["questions_s"] = _secs(t0)
     return build_report(results, config)
 
@@ -174,6 +184,7 @@ def _one(
     k: int,
     answerer: str | None,
     answers: bool,
+    options: bool = True,
 ) -> QuestionResult:
     gold = [str(g) for g in q.get("gold_doc_ids") or []]
     answerable = bool(q.get("answerable", True))
@@ -189,7 +200,7 @@ def _one(
         passages = assistant.retriever().retrieve(q["question"], k=k, as_of=as_of)
         r.hit_rank = hit_rank(ranked_docs(p.doc_id for p in passages), gold)
     if answers:
-        choices = [str(c) for c in q.get("choices") or []]
+        choices = [str(c) for c in q.get("choices") or []] if options else None
         _score_answer(
             r,
             assistant,

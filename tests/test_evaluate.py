@@ -139,10 +139,35 @@ def _write_set(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> EvalReport:
+def eval_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("eval")
-    settings = Settings(home=root / "home", collection="evchat")
-    return run_eval(_write_set(root / "set"), settings, k=10, show_progress=False)
+    _write_set(root / "set")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(eval_root: Path) -> EvalReport:
+    settings = Settings(home=eval_root / "home", collection="evchat")
+    return run_eval(eval_root / "set", settings, k=10, show_progress=False)
+
+
+def test_choices_are_asked_as_options_unless_turned_off(
+    report: EvalReport, eval_root: Path
+) -> None:
+    q1 = report.details()["per_question"][0]
+    assert q1["answer"].startswith("Hungary — "), q1
+    assert q1["correct"] and q1["choice_correct"]
+    plain = run_eval(
+        eval_root / "set",
+        Settings(home=eval_root / "home", collection="evchat"),
+        k=10,
+        show_progress=False,
+        options=False,
+        limit=1,
+    )
+    row = plain.details()["per_question"][0]
+    assert not row["answer"].startswith("Hungary — "), row
+    assert plain.config["options"] is False
 
 
 def test_report_keys_are_exactly_the_specified_ones(report: EvalReport) -> None:

@@ -26,4 +26,5 @@ def test_readme_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.Monk
     exec(compile(_python_block("## Python API"), "README.md", "exec"), namespace)
     answer = namespace["answer"]
     assert not answer.refused and "Komárom" in answer.text  # type: ignore[attr-defined]
+    assert namespace["quiz"].text.startswith("CATL — At its Tech Day")  # type: ignore[attr-defined]
     assert os.path.isdir(tmp_path / ".evchat")

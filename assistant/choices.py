@@ -132,10 +132,7 @@ def _closest_choice(
     if len(choices) < 2:
         return None
     top = list(evidence[:SEMANTIC_EVIDENCE])
-    sims = (
-        scorer.embedder.embed_array(list(choices))
-        @ scorer.embedder.embed_array([s.text for s in top]).T
-    )
+    sims = scorer.vectors(list(choices)) @ scorer.vectors([s.text for s in top]).T
     best = sims.max(axis=1)
     order = np.argsort(-best)
     if best[order[0]] - best[order[1]] < SEMANTIC_MARGIN:

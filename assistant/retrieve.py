@@ -85,17 +85,23 @@ class Retriever:
             min(d for d in (as_of, filters.date_to) if d) if (as_of or filters.date_to) else None
         )
         vector = self.embedder.embed_one(question)
-        dense = self._dense_hits(vector, filters, upper)
+        named = () if filters.sources or not s.source_weight else self.named_sources(question)
+        if named:
+            # The named sources' own dense ranking comes from a list three times as long,
+            # filtered here: a metadata filter in Chroma would scan every row.
+            wide = self._dense_hits(vector, filters, upper, 3 * s.candidates)
+            dense = wide[: s.candidates]
+            dense_named = [h for h in wide if h[3].get("source") in named][: s.candidates]
+        else:
+            dense = self._dense_hits(vector, filters, upper)
         bm25 = self._bm25_hits(question, filters, upper)
         fused: dict[str, float] = {}
         for rank, (cid, *_rest) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
-        named = () if filters.sources or not s.source_weight else self.named_sources(question)
         if named:
             only = Filters(named, filters.doc_ids, filters.date_from, filters.date_to)
-            dense_named = self._dense_hits(vector, only, upper)
             for rank, (cid, *_rest) in enumerate(dense_named):
                 fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
             for rank, cid in enumerate(self._bm25_hits(question, only, upper)):
@@ -132,7 +138,7 @@ class Retriever:
         return tuple(found)
 
     def _dense_hits(
-        self, vector: np.ndarray, filters: Filters, upper: str | None
+        self, vector: np.ndarray, filters: Filters, upper: str | None, n: int | None = None
     ) -> list[tuple[str, float, str, dict[str, Any]]]:
         """Nearest chunks within the filters.
 
@@ -141,7 +147,7 @@ class Retriever:
         costs more than the vector search itself on large collections. Whenever enough
         survive, the result is exactly the filtered query's.
         """
-        n = self.settings.candidates
+        n = n or self.settings.candidates
         where = _chroma_where(filters, upper)
         if where is not None and not filters.doc_ids and not filters.sources:
             low = date_number(filters.date_from) if filters.date_from else 0

@@ -5,6 +5,12 @@ after it are excluded) apply to both retrievers before ranking. For questions ab
 "this week", "latest" and the like a small recency bonus breaks ties in favour of
 documents published close to ``as_of``. At most ``max_chunks_per_doc`` passages come
 from one document, so a long article cannot crowd out the rest.
+
+A question that names a source of the collection ("Does the article from The Verge ...")
+gets one more dense and one more BM25 ranking restricted to the named sources, fused with
+the others: passages from those sources rise without the rest being excluded. A source
+counts as named when its name (or the part before " | ") occurs as whole words,
+capitalised, so that the source "Wired" is not named by "wired charging".
 """
 
 from __future__ import annotations
@@ -62,6 +68,9 @@ class Retriever:
         self._newest: tuple[dict[str, DocumentRecord], dt.date | None] | None = None
         self._source_names: tuple[dict[str, DocumentRecord], list[tuple[re.Pattern[str], str]]]
         self._source_names = ({}, [])
+        self._row_source_cache: (
+            tuple[object, dict[str, DocumentRecord], np.ndarray, dict[str, int]] | None
+        ) = None
 
     def documents(self) -> dict[str, DocumentRecord]:
         """Indexed documents by id (cached until the manifest changes)."""
@@ -86,25 +95,26 @@ class Retriever:
         )
         vector = self.embedder.embed_one(question)
         named = () if filters.sources or not s.source_weight else self.named_sources(question)
-        if named:
-            # The named sources' own dense ranking comes from a list three times as long,
-            # filtered here: a metadata filter in Chroma would scan every row.
-            wide = self._dense_hits(vector, filters, upper, 3 * s.candidates)
-            dense = wide[: s.candidates]
-            dense_named = [h for h in wide if h[3].get("source") in named][: s.candidates]
-        else:
-            dense = self._dense_hits(vector, filters, upper)
-        bm25 = self._bm25_hits(question, filters, upper)
+        # With named sources, each retriever's list is three times as long and the named
+        # sources' own rankings are filtered from it here: a source filter in Chroma scans
+        # every row, and a second BM25 search would score every chunk again.
+        n = 3 * s.candidates if named else s.candidates
+        wide = self._dense_hits(vector, filters, upper, n)
+        wide_bm25 = self._bm25_hits(question, filters, upper, n)
+        dense, bm25 = wide[: s.candidates], [cid for cid, _row in wide_bm25[: s.candidates]]
         fused: dict[str, float] = {}
         for rank, (cid, *_rest) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
         if named:
-            only = Filters(named, filters.doc_ids, filters.date_from, filters.date_to)
+            dense_named = [h for h in wide if h[3].get("source") in named][: s.candidates]
             for rank, (cid, *_rest) in enumerate(dense_named):
                 fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
-            for rank, cid in enumerate(self._bm25_hits(question, only, upper)):
+            codes, code_of = self._row_sources()
+            wanted = [code_of[src] for src in named if src in code_of]
+            bm25_named = [cid for cid, row in wide_bm25 if codes[row] in wanted][: s.candidates]
+            for rank, cid in enumerate(bm25_named):
                 weight = s.source_weight * s.bm25_weight
                 fused[cid] = fused.get(cid, 0.0) + weight / (s.rrf_k + rank + 1)
             dense = dense + [hit for hit in dense_named if hit[0] not in {h[0] for h in dense}]
@@ -163,13 +173,31 @@ class Retriever:
                 return kept[:n]
         return self.col.store.query(vector, n, where)
 
-    def _bm25_hits(self, question: str, filters: Filters, upper: str | None) -> list[str]:
+    def _bm25_hits(
+        self, question: str, filters: Filters, upper: str | None, n: int | None = None
+    ) -> list[tuple[str, int]]:
+        """(chunk id, BM25 row) of the best BM25 matches within the filters."""
         index = self.col.bm25()
         if not index.chunk_ids:
             return []
         mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
-        hits = index.search(question, self.settings.candidates, mask)
-        return [index.chunk_ids[row] for row, _score in hits]
+        hits = index.search(question, n or self.settings.candidates, mask)
+        return [(index.chunk_ids[row], row) for row, _score in hits]
+
+    def _row_sources(self) -> tuple[np.ndarray, dict[str, int]]:
+        """The source of every BM25 row as a code, and the code of each source (cached)."""
+        index, docs = self.col.bm25(), self.documents()
+        cached = self._row_source_cache
+        if cached is None or cached[0] is not index or cached[1] is not docs:
+            code_of: dict[str, int] = {}
+            source_of = {d: code_of.setdefault(rec.source, len(code_of)) for d, rec in docs.items()}
+            codes = np.fromiter(
+                (source_of.get(d, -1) for d in index.doc_ids),
+                dtype=np.int32,
+                count=len(index.doc_ids),
+            )
+            cached = self._row_source_cache = (index, docs, codes, code_of)
+        return cached[2], cached[3]
 
     def _bm25_mask(
         self, doc_ids: list[str], days: np.ndarray, filters: Filters, upper: str | None
@@ -179,11 +207,11 @@ class Retriever:
             mask &= (days <= date_number(upper)) | (days == 0)
         if filters.date_from:
             mask &= days >= date_number(filters.date_from)
-        allowed: set[str] | None = set(filters.doc_ids) if filters.doc_ids else None
         if filters.sources:
-            by_source = {d for d, rec in self.documents().items() if rec.source in filters.sources}
-            allowed = by_source if allowed is None else allowed & by_source
-        if allowed is not None:
+            codes, code_of = self._row_sources()
+            mask &= np.isin(codes, [code_of[src] for src in filters.sources if src in code_of])
+        if filters.doc_ids:
+            allowed = set(filters.doc_ids)
             mask &= np.fromiter((d in allowed for d in doc_ids), dtype=bool, count=len(doc_ids))
         return None if mask.all() else mask
 

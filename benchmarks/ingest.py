@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -62,8 +63,15 @@ def load_documents(paths: list[Path], settings: Settings) -> list[LoadedDocument
 
 
 def run(quick: bool) -> dict[str, object]:
-    """Run (a)-(d) and return the results."""
+    """Run (a)-(d) in a temporary folder (removed afterwards) and return the results."""
     tmp = Path(tempfile.mkdtemp(prefix="evchat-bench-ingest-"))
+    try:
+        return _run(quick, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(quick: bool, tmp: Path) -> dict[str, object]:
     paths = corpus_paths(quick, tmp)
     settings = Settings(home=tmp / "home", answerer="extractive")
     docs = load_documents(paths, settings)

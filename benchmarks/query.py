@@ -42,6 +42,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -530,6 +531,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000")
     ap.add_argument("--questions", type=int, default=200)
     ap.add_argument("--no-server", action="store_true", help="skip the Chroma server run")
+    ap.add_argument("--keep", action="store_true", help="keep the built corpora (printed path)")
     ap.add_argument("--measure", choices=["ours", "tutorial"], help=argparse.SUPPRESS)
     ap.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--qfile", type=Path, help=argparse.SUPPRESS)
@@ -552,6 +554,17 @@ def main() -> None:
         else [int(s) for s in args.sizes.split(",")]
     )
     tmp = Path(tempfile.mkdtemp(prefix="evchat-bench-query-"))
+    try:
+        run(args, sizes, tmp)
+    finally:
+        if args.keep:
+            print(f"corpora kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, sizes: list[int], tmp: Path) -> None:
+    """Build each size's corpora in ``tmp``, measure, and write the results."""
     build_pool(args.quick, tmp)
     pool = json.loads((tmp / "pool.json").read_text())
     qs = questions([d["title"] for d in pool], args.questions)

@@ -95,31 +95,30 @@ class Retriever:
         )
         vector = self.embedder.embed_one(question)
         named = () if filters.sources or not s.source_weight else self.named_sources(question)
-        # With named sources, each retriever's list is three times as long and the named
-        # sources' own rankings are filtered from it here: a source filter in Chroma scans
-        # every row, and a second BM25 search would score every chunk again.
-        n = 3 * s.candidates if named else s.candidates
-        wide = self._dense_hits(vector, filters, upper, n)
-        wide_bm25 = self._bm25_hits(question, filters, upper, n)
-        dense, bm25 = wide[: s.candidates], [cid for cid, _row in wide_bm25[: s.candidates]]
+        dense = self._dense_hits(vector, filters, upper)
+        # With named sources the BM25 list is three times as long and the named sources'
+        # own BM25 ranking is filtered from it here (a second search would score every
+        # chunk again).
+        wide_bm25 = self._bm25_hits(question, filters, upper, (3 if named else 1) * s.candidates)
+        bm25 = [cid for cid, _row in wide_bm25[: s.candidates]]
         fused: dict[str, float] = {}
         for rank, (cid, *_rest) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
         for rank, cid in enumerate(bm25):
             fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        similarity = {cid: sim for cid, sim, _text, _m in dense}
         if named:
-            dense_named = [h for h in wide if h[3].get("source") in named][: s.candidates]
-            for rank, (cid, *_rest) in enumerate(dense_named):
-                fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
             codes, code_of = self._row_sources()
-            wanted = [code_of[src] for src in named if src in code_of]
+            wanted = {code_of[src] for src in named if src in code_of}
+            dense_named = self._named_dense(vector, wanted, filters, upper)
+            for rank, (cid, sim) in enumerate(dense_named):
+                fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
+                similarity.setdefault(cid, sim)
             bm25_named = [cid for cid, row in wide_bm25 if codes[row] in wanted][: s.candidates]
             for rank, cid in enumerate(bm25_named):
                 weight = s.source_weight * s.bm25_weight
                 fused[cid] = fused.get(cid, 0.0) + weight / (s.rrf_k + rank + 1)
-            dense = dense + [hit for hit in dense_named if hit[0] not in {h[0] for h in dense}]
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
-        similarity = {cid: sim for cid, sim, _text, _m in dense}
         temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
         if temporal and s.recency_weight:
             self._add_recency(fused, meta, upper)
@@ -148,7 +147,7 @@ class Retriever:
         return tuple(found)
 
     def _dense_hits(
-        self, vector: np.ndarray, filters: Filters, upper: str | None, n: int | None = None
+        self, vector: np.ndarray, filters: Filters, upper: str | None
     ) -> list[tuple[str, float, str, dict[str, Any]]]:
         """Nearest chunks within the filters.
 
@@ -157,7 +156,7 @@ class Retriever:
         costs more than the vector search itself on large collections. Whenever enough
         survive, the result is exactly the filtered query's.
         """
-        n = n or self.settings.candidates
+        n = self.settings.candidates
         where = _chroma_where(filters, upper)
         if where is not None and not filters.doc_ids and not filters.sources:
             low = date_number(filters.date_from) if filters.date_from else 0
@@ -172,6 +171,26 @@ class Retriever:
             if len(kept) >= n or len(wide) < 3 * n:
                 return kept[:n]
         return self.col.store.query(vector, n, where)
+
+    def _named_dense(
+        self, vector: np.ndarray, wanted: set[int], filters: Filters, upper: str | None
+    ) -> list[tuple[str, float]]:
+        """The named sources' dense ranking: their chunks among a list three times as long.
+
+        The list holds ids and similarities only, and sources and dates are looked up in
+        the BM25 index's rows: a source filter in Chroma would scan every row, and
+        fetching texts and metadata for the long list would cost more than the search.
+        """
+        index = self.col.bm25()
+        codes, _code_of = self._row_sources()
+        mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
+        row_of = index.row_of
+        out = []
+        for cid, sim in self.col.store.nearest_ids(vector, 3 * self.settings.candidates):
+            row = row_of.get(cid)
+            if row is not None and codes[row] in wanted and (mask is None or mask[row]):
+                out.append((cid, sim))
+        return out[: self.settings.candidates]
 
     def _bm25_hits(
         self, question: str, filters: Filters, upper: str | None, n: int | None = None

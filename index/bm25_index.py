@@ -66,7 +66,7 @@ class BM25Index:
         n = min(n, len(self.chunk_ids))
         weight = None if mask is None else mask.astype(np.float32)
         rows, scores = self.retriever.retrieve(
-            tokens, k=n, show_progress=False, weight_mask=weight, n_threads=1
+            tokens, k=n, show_progress=False, weight_mask=weight, n_threads=0
         )
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
 

@@ -128,6 +128,16 @@ def test_order_and_batch_size_do_not_change_a_texts_vector(embedder: MiniLMEmbed
     assert cosines(forward, backward).min() > 0.9999
 
 
+def test_a_single_text_uses_the_multi_threaded_session_and_gets_the_same_vector(
+    embedder: MiniLMEmbedder,
+) -> None:
+    batch = embedder.embed_array(TEXTS)
+    single = np.stack([embedder.embed_array([t])[0] for t in TEXTS])
+    assert embedder._single is not None  # two workers: a question gets both threads
+    assert cosines(batch, single).min() > 0.9999
+    assert MiniLMEmbedder(workers=1).embed_array(TEXTS[:1]).shape == (1, 384)
+
+
 @pytest.fixture
 def fresh_model_check() -> Iterator[None]:
     verified_model_file.cache_clear()

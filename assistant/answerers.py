@@ -6,7 +6,7 @@ service wraps them with retrieval, timing and refusal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.choices import ChoicePick
@@ -90,14 +90,23 @@ def generated_draft(
     prompts: PromptSet,
     scorer: SupportScorer,
     settings: Settings,
+    options: Sequence[str] = (),
 ) -> Iterator[str | Draft]:
-    """Stream the model's answer (markers made safe), then yield the verified Draft."""
+    """Stream the model's answer (markers made safe), then yield the verified Draft.
+
+    ``options`` (a multiple-choice question's) are shown to the model with the question.
+    """
+    asked = (
+        prompts.render("options", question=question, options="; ".join(options))
+        if options
+        else question
+    )
     rendered = format_passages(
         [(i + 1, p.title, p.published_at, p.text) for i, p in enumerate(passages)]
     )
     messages = [
         {"role": "system", "content": prompts.render("system")},
-        {"role": "user", "content": prompts.render("answer", passages=rendered, question=question)},
+        {"role": "user", "content": prompts.render("answer", passages=rendered, question=asked)},
     ]
     markers = MarkerStream(len(passages))
     raw: list[str] = []
@@ -119,6 +128,12 @@ def generated_draft(
         verified = VerifiedAnswer("", [], [])
     else:
         verified = verify_generated(
-            text, passages, scorer, settings.support_threshold, settings.drop_unsupported
+            text,
+            passages,
+            scorer,
+            settings.support_threshold,
+            settings.drop_unsupported,
+            question,
+            options,
         )
     yield Draft(verified, warning)

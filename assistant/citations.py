@@ -8,10 +8,12 @@ can never show words its source does not contain.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.choices import MIN_SUPPORT, option_support
 from assistant.extract import candidate_sentences
 from assistant.sentences import defuse_markers, marker_numbers, sentence_spans, strip_markers
 from assistant.support import SupportScorer
@@ -93,6 +95,8 @@ def verify_generated(
     scorer: SupportScorer,
     threshold: float,
     drop_unsupported: bool = False,
+    question: str = "",
+    options: Sequence[str] = (),
 ) -> VerifiedAnswer:
     """Check every sentence of a model's answer against the passages it cites.
 
@@ -100,6 +104,11 @@ def verify_generated(
     ``threshold``; that sentence becomes the quote. Uncited sentences get a citation
     when some passage clearly supports them. Citations are renumbered 1..n in order of
     first use; markers that cite nothing verifiable are removed.
+
+    With the ``options`` of a multiple-choice ``question``, a sentence naming one option
+    ("Toyota.") says too little for the support score; it is supported by the same rule
+    the extractive answerer uses: a cited passage sentence names that option and supports
+    the question (:func:`assistant.choices.option_support`).
     """
     spans = sentence_spans(raw.strip())
     body = raw.strip()
@@ -119,6 +128,9 @@ def verify_generated(
         pool = [i for i, c in enumerate(cands) if c[0] in cited or not cited]
         need = threshold if cited else threshold + UNCITED_BONUS
         best = _best_support(claim, cands, pool, cand_vectors, scorer)
+        if options and (best is None or best[1] < need):
+            best = option_support(question, options, claim, cands, pool, cand_vectors, scorer)
+            need = min(need, MIN_SUPPORT)
         numbers: tuple[int, ...] = ()
         if best is not None and best[1] >= need:
             (pi, s, e, _text), score = best

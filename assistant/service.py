@@ -236,13 +236,14 @@ class Assistant:
                 if draft and draft.verified.text:
                     yield draft.verified.text
             else:
-                asked = (
-                    self.prompts.render("options", question=standalone, options="; ".join(options))
-                    if options
-                    else standalone
-                )
                 for item in generated_draft(
-                    asked, passages, self._chat_model(), self.prompts, scorer, self.settings
+                    standalone,
+                    passages,
+                    self._chat_model(),
+                    self.prompts,
+                    scorer,
+                    self.settings,
+                    options,
                 ):
                     if isinstance(item, Draft):
                         draft = item

@@ -151,6 +151,53 @@ def test_options_reach_the_model_in_the_question(
     assert ANSWERED in user
 
 
+SUBSIDY_DOCS = {
+    "subsidies.md": (
+        "Berlin doubles EV bonus",
+        "2024-03-01",
+        "The German government will double its purchase subsidy for electric cars to "
+        "6,000 euros from next month. Officials expect the bonus to lift battery-electric "
+        "sales sharply before the end of the year.",
+    ),
+}
+SUBSIDY_Q = "Which country is doubling its subsidies for electric cars?"
+
+
+@pytest.fixture
+def subsidy_bot(tmp_path: Path, faulty_llm_server: FakeLLMServer) -> Assistant:
+    home = tiny_assistant(tmp_path, SUBSIDY_DOCS).settings.home
+    return Assistant(llm_settings(home, faulty_llm_server.base_url, llm_max_retries=0))
+
+
+def test_a_bare_option_from_the_model_is_verified_like_an_extractive_choice(
+    subsidy_bot: Assistant, faulty_llm_server: FakeLLMServer
+) -> None:
+    # "Germany" shares no word with "The German government …": the support score alone
+    # cannot verify it; the option rule (the cited sentence names the option's variant
+    # and supports the question) can.
+    faulty_llm_server.mode = "ok"
+    faulty_llm_server.tokens = ["Germany", ". [1]"]
+    plain = subsidy_bot.ask(SUBSIDY_Q)
+    assert plain.refused and plain.unsupported == ["Germany."]
+    faulty_llm_server.mode = "ok"
+    faulty_llm_server.tokens = ["Germany", ". [1]"]
+    answer = subsidy_bot.ask(SUBSIDY_Q, choices=["Canada", "Germany", "Japan"])
+    assert not answer.refused, answer.text
+    assert answer.text == "Germany. [1]"
+    assert "German government" in answer.citations[0].quote
+    assert_well_formed(answer)
+
+
+def test_a_model_naming_an_option_the_passages_do_not_is_not_verified(
+    subsidy_bot: Assistant, faulty_llm_server: FakeLLMServer
+) -> None:
+    faulty_llm_server.mode = "ok"
+    faulty_llm_server.tokens = ["Japan", ". [1]"]
+    answer = subsidy_bot.ask(SUBSIDY_Q, choices=["Canada", "Germany", "Japan"])
+    assert answer.refused
+    assert answer.unsupported == ["Japan."]
+
+
 def test_server_error_raises_llm_error_after_retries(
     fake_bot: Assistant, faulty_llm_server: FakeLLMServer
 ) -> None:

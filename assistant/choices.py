@@ -180,28 +180,13 @@ def _named_choice(
     return ChoicePick(matcher.choices[j], ScoredSentence(cand[0], cand[1], cand[2], cand[3], score))
 
 
-def option_support(
-    question: str,
-    choices: Sequence[str],
-    claim: str,
-    cands: list[tuple[int, int, int, str]],
-    pool: list[int],
-    cand_vectors: np.ndarray,
-    scorer: SupportScorer,
-) -> tuple[tuple[int, int, int, str], float] | None:
-    """For a claim naming exactly one option, the pool sentence that names the same option
-    and best supports the question, with that support; None otherwise.
-
-    ``cands`` are :func:`assistant.extract.candidate_sentences` rows, ``pool`` the indexes
-    of those the claim may cite, ``cand_vectors`` their embeddings.
-    """
+def option_sentences(
+    question: str, choices: Sequence[str], claim: str, sentences: Sequence[str], pool: list[int]
+) -> list[int]:
+    """For a claim naming exactly one option, the ``pool`` indexes of ``sentences`` that
+    name the same option (empty when the claim names none or several)."""
     matcher = OptionMatcher(question, choices)
     named = [j for j, c in enumerate(matcher.coverage(claim)) if c >= MIN_COVERAGE]
     if len(named) != 1:
-        return None
-    hits = [i for i in pool if matcher.coverage(cands[i][3])[named[0]] >= MIN_COVERAGE]
-    if not hits:
-        return None
-    support = scorer.score(question, [cands[i][3] for i in hits], vectors=cand_vectors[hits])
-    best = int(np.argmax(support))
-    return cands[hits[best]], float(support[best])
+        return []
+    return [i for i in pool if matcher.coverage(sentences[i])[named[0]] >= MIN_COVERAGE]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.choices import MIN_SUPPORT, option_support
+from assistant.choices import MIN_SUPPORT, option_sentences
 from assistant.extract import candidate_sentences
 from assistant.sentences import defuse_markers, marker_numbers, sentence_spans, strip_markers
 from assistant.support import SupportScorer
@@ -108,7 +108,7 @@ def verify_generated(
     With the ``options`` of a multiple-choice ``question``, a sentence naming one option
     ("Toyota.") says too little for the support score; it is supported by the same rule
     the extractive answerer uses: a cited passage sentence names that option and supports
-    the question (:func:`assistant.choices.option_support`).
+    the question (:func:`assistant.choices.option_sentences`).
     """
     spans = sentence_spans(raw.strip())
     body = raw.strip()
@@ -129,7 +129,9 @@ def verify_generated(
         need = threshold if cited else threshold + UNCITED_BONUS
         best = _best_support(claim, cands, pool, cand_vectors, scorer)
         if options and (best is None or best[1] < need):
-            best = option_support(question, options, claim, cands, pool, cand_vectors, scorer)
+            texts = [c[3] for c in cands]
+            naming = option_sentences(question, options, claim, texts, pool)
+            best = _best_support(question, cands, naming, cand_vectors, scorer)
             need = min(need, MIN_SUPPORT)
         numbers: tuple[int, ...] = ()
         if best is not None and best[1] >= need:

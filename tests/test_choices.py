@@ -7,18 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
+from assistant import Answer, Assistant
 from assistant.choices import OptionMatcher, clean_choices
+from tests.fixtures.corpus import SUBSIDY_ARTICLE
 from tests.fixtures.indexed import tiny_assistant
 
 DOCS = {
-    "subsidies.md": (
-        "Berlin doubles EV bonus",
-        "2024-03-01",
-        "The German government will double its purchase subsidy for electric cars to "
-        "6,000 euros from next month. Officials expect the bonus to lift battery-electric "
-        "sales sharply before the end of the year.",
-    ),
+    "subsidies.md": SUBSIDY_ARTICLE,
     "recall.md": (
         "Carmaker recalls SUVs",
         "2024-03-02",
@@ -37,6 +32,13 @@ DOCS = {
 @pytest.fixture(scope="module")
 def quiz_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return tiny_assistant(tmp_path_factory.mktemp("choices"), DOCS)
+
+
+def _ask_one_article(
+    root: Path, article: tuple[str, str, str], question: str, choices: list[str]
+) -> Answer:
+    """Index one (title, date, body) article under ``root`` and ask with ``choices``."""
+    return tiny_assistant(root, {"article.md": article}).ask(question, choices=choices)
 
 
 def test_an_adjective_names_its_country_but_robotaxi_does_not_name_robot() -> None:
@@ -121,40 +123,32 @@ def test_options_reach_the_model_prompt(tmp_path: Path) -> None:
 def test_an_option_only_paraphrased_is_found_by_meaning_when_it_clearly_stands_out(
     tmp_path: Path,
 ) -> None:
-    bot = tiny_assistant(
+    answer = _ask_one_article(
         tmp_path,
-        {
-            "prices.md": (
-                "Tariffs and grocery bills",
-                "2024-03-04",
-                "Fresh produce such as tomatoes, avocados and berries could see price hikes "
-                "if the new tariffs on Mexican imports are enacted.",
-            )
-        },
-    )
-    answer = bot.ask(
+        (
+            "Tariffs and grocery bills",
+            "2024-03-04",
+            "Fresh produce such as tomatoes, avocados and berries could see price hikes "
+            "if the new tariffs on Mexican imports are enacted.",
+        ),
         "Which products are expected to get more expensive if the tariffs are enacted?",
-        choices=["Fruits and vegetables", "Toys and games", "Computer chips", "Jet fuel"],
+        ["Fruits and vegetables", "Toys and games", "Computer chips", "Jet fuel"],
     )
     assert answer.text.startswith("Fruits and vegetables — "), answer.text
-    assert answer.citations[0].doc_id == "prices.md"
+    assert answer.citations[0].doc_id == "article.md"
 
 
 def test_an_option_named_only_by_the_headline_counts_for_its_sentences(tmp_path: Path) -> None:
-    bot = tiny_assistant(
+    answer = _ask_one_article(
         tmp_path,
-        {
-            "q1.md": (
-                "Tesla earnings slump",
-                "2024-04-24",
-                "The embattled company reported an ugly financial performance for the first "
-                "quarter, with profit down by almost half from a year earlier.",
-            )
-        },
-    )
-    answer = bot.ask(
+        (
+            "Tesla earnings slump",
+            "2024-04-24",
+            "The embattled company reported an ugly financial performance for the first "
+            "quarter, with profit down by almost half from a year earlier.",
+        ),
         "Which automaker reported a plunge in quarterly profit?",
-        choices=["Honda", "Porsche", "Toyota", "Tesla"],
+        ["Honda", "Porsche", "Toyota", "Tesla"],
     )
     assert answer.text.startswith("Tesla — The embattled company"), answer.text
 

@@ -16,6 +16,7 @@ from assistant import Answer, Assistant, LLMError, Settings
 from assistant.generate import OpenAIChatModel
 from index.types import LoadedDocument
 from tests.conftest import free_port
+from tests.fixtures.corpus import SUBSIDY_ARTICLE
 from tests.fixtures.indexed import tiny_assistant
 from tests.fixtures.llm import MODEL_ALIAS, FakeLLMServer
 
@@ -151,15 +152,7 @@ def test_options_reach_the_model_in_the_question(
     assert ANSWERED in user
 
 
-SUBSIDY_DOCS = {
-    "subsidies.md": (
-        "Berlin doubles EV bonus",
-        "2024-03-01",
-        "The German government will double its purchase subsidy for electric cars to "
-        "6,000 euros from next month. Officials expect the bonus to lift battery-electric "
-        "sales sharply before the end of the year.",
-    ),
-}
+SUBSIDY_DOCS = {"subsidies.md": SUBSIDY_ARTICLE}
 SUBSIDY_Q = "Which country is doubling its subsidies for electric cars?"
 
 

@@ -96,28 +96,28 @@ class Retriever:
         vector = self.embedder.embed_one(question)
         named = () if filters.sources or not s.source_weight else self.named_sources(question)
         dense = self._dense_hits(vector, filters, upper)
+        index = self.col.bm25()
+        mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
         # With named sources the BM25 list is three times as long and the named sources'
         # own BM25 ranking is filtered from it here (a second search would score every
         # chunk again).
-        wide_bm25 = self._bm25_hits(question, filters, upper, (3 if named else 1) * s.candidates)
-        bm25 = [cid for cid, _row in wide_bm25[: s.candidates]]
+        n_bm25 = (3 if named else 1) * s.candidates
+        wide_bm25 = [(index.chunk_ids[row], row) for row, _ in index.search(question, n_bm25, mask)]
         fused: dict[str, float] = {}
-        for rank, (cid, *_rest) in enumerate(dense):
-            fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
-        for rank, cid in enumerate(bm25):
-            fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        _add_ranking(fused, [h[0] for h in dense], s.dense_weight, s.rrf_k)
+        _add_ranking(
+            fused, [cid for cid, _row in wide_bm25[: s.candidates]], s.bm25_weight, s.rrf_k
+        )
         similarity = {cid: sim for cid, sim, _text, _m in dense}
         if named:
             codes, code_of = self._row_sources()
             wanted = {code_of[src] for src in named if src in code_of}
-            dense_named = self._named_dense(vector, wanted, filters, upper)
-            for rank, (cid, sim) in enumerate(dense_named):
-                fused[cid] = fused.get(cid, 0.0) + s.source_weight / (s.rrf_k + rank + 1)
+            dense_named = self._named_dense(vector, wanted, mask)
+            _add_ranking(fused, [cid for cid, _sim in dense_named], s.source_weight, s.rrf_k)
+            for cid, sim in dense_named:
                 similarity.setdefault(cid, sim)
             bm25_named = [cid for cid, row in wide_bm25 if codes[row] in wanted][: s.candidates]
-            for rank, cid in enumerate(bm25_named):
-                weight = s.source_weight * s.bm25_weight
-                fused[cid] = fused.get(cid, 0.0) + weight / (s.rrf_k + rank + 1)
+            _add_ranking(fused, bm25_named, s.source_weight * s.bm25_weight, s.rrf_k)
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
         temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
         if temporal and s.recency_weight:
@@ -173,17 +173,17 @@ class Retriever:
         return self.col.store.query(vector, n, where)
 
     def _named_dense(
-        self, vector: np.ndarray, wanted: set[int], filters: Filters, upper: str | None
+        self, vector: np.ndarray, wanted: set[int], mask: np.ndarray | None
     ) -> list[tuple[str, float]]:
         """The named sources' dense ranking: their chunks among a list three times as long.
 
         The list holds ids and similarities only, and sources and dates are looked up in
-        the BM25 index's rows: a source filter in Chroma would scan every row, and
-        fetching texts and metadata for the long list would cost more than the search.
+        the BM25 index's rows (``mask``: the filters, as for BM25): a source filter in
+        Chroma would scan every row, and fetching texts and metadata for the long list
+        would cost more than the search.
         """
         index = self.col.bm25()
         codes, _code_of = self._row_sources()
-        mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
         row_of = index.row_of
         out = []
         for cid, sim in self.col.store.nearest_ids(vector, 3 * self.settings.candidates):
@@ -191,17 +191,6 @@ class Retriever:
             if row is not None and codes[row] in wanted and (mask is None or mask[row]):
                 out.append((cid, sim))
         return out[: self.settings.candidates]
-
-    def _bm25_hits(
-        self, question: str, filters: Filters, upper: str | None, n: int | None = None
-    ) -> list[tuple[str, int]]:
-        """(chunk id, BM25 row) of the best BM25 matches within the filters."""
-        index = self.col.bm25()
-        if not index.chunk_ids:
-            return []
-        mask = self._bm25_mask(index.doc_ids, index.days, filters, upper)
-        hits = index.search(question, n or self.settings.candidates, mask)
-        return [(index.chunk_ids[row], row) for row, _score in hits]
 
     def _row_sources(self) -> tuple[np.ndarray, dict[str, int]]:
         """The source of every BM25 row as a code, and the code of each source (cached)."""
@@ -303,6 +292,12 @@ class Retriever:
             if len(out) >= k:
                 break
         return out
+
+
+def _add_ranking(fused: dict[str, float], ranked: list[str], weight: float, rrf_k: int) -> None:
+    """Reciprocal-rank fusion: add ``weight / (rrf_k + rank)`` for each ranked chunk."""
+    for rank, cid in enumerate(ranked):
+        fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank + 1)
 
 
 def _passage(cid: str, text: str, m: dict[str, Any], score: float, similarity: float) -> Passage:

@@ -64,23 +64,26 @@ def extractive_draft(
         settings.answer_margin,
         lead,
     )
+    return _quoted(picked, passages)
+
+
+def choice_draft(pick: ChoicePick, passages: list[Passage]) -> Draft:
+    """The option the evidence names, followed by the sentence that names it, cited."""
+    return _quoted([pick.sentence], passages, lead=f"{pick.choice} — ")
+
+
+def _quoted(picked: list[ScoredSentence], passages: list[Passage], lead: str = "") -> Draft:
+    """An answer quoting ``picked``, each sentence with its own citation; ``lead``
+    opens the first sentence."""
     citations = []
     sentences = []
     parts = []
     for n, s in enumerate(picked, start=1):
         citations.append(make_citation(n, passages[s.passage], s.start, s.end, s.score))
-        shown = display_sentence(s.text)
+        shown = (lead if n == 1 else "") + display_sentence(s.text)
         sentences.append(AnswerSentence(shown, (n,), True))
         parts.append(f"{shown} [{n}]")
     return Draft(VerifiedAnswer(" ".join(parts), sentences, citations))
-
-
-def choice_draft(pick: ChoicePick, passages: list[Passage]) -> Draft:
-    """The option the evidence names, followed by the sentence that names it, cited."""
-    s = pick.sentence
-    citation = make_citation(1, passages[s.passage], s.start, s.end, s.score)
-    shown = f"{pick.choice} — {display_sentence(s.text)}"
-    return Draft(VerifiedAnswer(f"{shown} [1]", [AnswerSentence(shown, (1,), True)], [citation]))
 
 
 def generated_draft(

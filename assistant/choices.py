@@ -155,28 +155,26 @@ def _named_choice(
         cover = np.where(cover >= MIN_COVERAGE, cover, 0.0)
         title = titles[cand[0]]
         cover = np.maximum(cover, np.where(title >= MIN_COVERAGE, TITLE_FACTOR * title, 0.0))
-        named = cover > 0
-        if named.any():
+        named = int((cover > 0).sum())
+        if named:
             # A sentence naming several options vouches less for each.
-            rows.append((cand, np.where(named, cover, 0.0) / named.sum()))
+            rows.append((cand, cover / named))
     if not rows:
         return None
     lex = scorer.lexical(question, [r[0][3] for r in rows])
     prior = np.array([1.0 / (1 + r[0][0]) for r in rows], dtype=np.float32)
     keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:SCORED]
     support = scorer.score(question, [rows[i][0][3] for i in keep], lexical=lex[keep])
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, int, int, float] | None = None
     for s, i in zip(support, keep, strict=True):
-        cand, weights = rows[i]
-        total = (float(s) + PRIOR_WEIGHT * float(prior[i])) * weights
+        total = (float(s) + PRIOR_WEIGHT * float(prior[i])) * rows[i][1]
         j = int(np.argmax(total))
         if float(s) >= MIN_SUPPORT and (best is None or total[j] > best[0]):
-            best = (float(total[j]), int(i), j)
+            best = (float(total[j]), int(i), j, float(s))
     if best is None:
         return None
-    _, i, j = best
+    _, i, j, score = best
     cand = rows[i][0]
-    score = float(support[list(keep).index(i)])
     return ChoicePick(matcher.choices[j], ScoredSentence(cand[0], cand[1], cand[2], cand[3], score))
 
 

@@ -224,11 +224,17 @@ def _prune(
         and any(Path(rec.origin).is_relative_to(r) for r in roots)
     ]
     for rec in gone:
-        ids = run.col.manifest.chunk_ids(rec.doc_id)
-        run.col.manifest.delete_documents([rec.doc_id])
-        run.col.store.delete(sorted(ids))
+        _remove_document(run.col, rec.doc_id)
     run.report.removed += len(gone)
     run.changed = run.changed or bool(gone)
+
+
+def _remove_document(col: Collection, doc_id: str) -> None:
+    """Forget a document in the manifest, then delete its chunks from Chroma (a kill in
+    between leaves orphans, which the next run's dirty-mark cleanup deletes)."""
+    chunk_ids = col.manifest.chunk_ids(doc_id)
+    col.manifest.delete_documents([doc_id])
+    col.store.delete(sorted(chunk_ids))
 
 
 def _delete_orphans(col: Collection) -> None:
@@ -248,9 +254,7 @@ def delete_documents(
         ids = [d for d in doc_ids if d in known]
         col.manifest.set_meta("dirty", "1")  # a kill mid-way leaves orphans the next run deletes
         for doc_id in ids:
-            chunk_ids = col.manifest.chunk_ids(doc_id)
-            col.manifest.delete_documents([doc_id])
-            col.store.delete(sorted(chunk_ids))
+            _remove_document(col, doc_id)
         if ids:
             col.rebuild_bm25()
         col.manifest.set_meta("dirty", None)

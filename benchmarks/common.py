@@ -55,7 +55,7 @@ def chroma_onnx_function(folder: Path | None = None) -> Any:
     """chromadb's ``ONNXMiniLM_L6_V2`` reading the packaged model files, never downloading."""
     from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-    from index.embeddings import model_file, tokenizer_file
+    from index.embed.minilm import model_file, tokenizer_file
 
     root = folder or Path(tempfile.mkdtemp(prefix="chroma-onnx-"))
     onnx = root / ONNXMiniLM_L6_V2.EXTRACTED_FOLDER_NAME
@@ -105,7 +105,7 @@ class ChromaFunctionEmbeddings(Embeddings):
 
 def model_tokens(texts: list[str]) -> int:
     """Tokens the model actually processes (special tokens included, cut at 256)."""
-    from index.embeddings import load_tokenizer
+    from index.embed.minilm import load_tokenizer
 
     return sum(len(e.ids) for e in load_tokenizer().encode_batch(texts))
 

@@ -19,8 +19,8 @@ Tokens are counted with our tokenizer as the model sees them (special tokens inc
 cut at 256), for both pipelines. Writes ``benchmarks/results/ingest.json`` and
 ``benchmarks/RESULTS-ingest.md``.
 
-    .venv/bin/python benchmarks/ingest.py            # full corpus
-    .venv/bin/python benchmarks/ingest.py --quick    # samples + 40 dev documents
+    .venv/bin/python -m benchmarks.ingest            # full corpus
+    .venv/bin/python -m benchmarks.ingest --quick    # samples + 40 dev documents
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from assistant import Settings
 from benchmarks.common import (
     RESULTS,
     ChromaFunctionEmbeddings,
@@ -43,11 +42,10 @@ from benchmarks.common import (
     corpus_paths,
     model_tokens,
 )
-from index.chunking import chunk_document
-from index.embeddings import MiniLMEmbedder
-from index.loaders import content_hash, discover, load
-from index.pipeline import reindex
-from index.settings import Settings
+from index.embed.minilm import MiniLMEmbedder
+from index.ingest.chunking import chunk_document
+from index.ingest.loaders import content_hash, discover, load
+from index.ingest.pipeline import reindex
 from index.types import LoadedDocument
 
 
@@ -57,7 +55,9 @@ def load_documents(paths: list[Path], settings: Settings) -> list[LoadedDocument
     docs: list[LoadedDocument] = []
     for src in sources:
         docs.extend(
-            d for d in load(src, int(settings.max_file_mb * 2**20)) if isinstance(d, LoadedDocument)
+            d
+            for d in load(src, int(settings.ingest.max_file_mb * 2**20))
+            if isinstance(d, LoadedDocument)
         )
     return docs
 
@@ -84,7 +84,10 @@ def _run(quick: bool, tmp: Path) -> dict[str, object]:
         c
         for d in docs
         for c in chunk_document(
-            d, content_hash(d.text), settings.chunk_tokens, settings.chunk_overlap_tokens
+            d,
+            content_hash(d.text),
+            settings.ingest.chunk_tokens,
+            settings.ingest.chunk_overlap_tokens,
         )
     ]
     chunk_s = time.perf_counter() - t
@@ -226,7 +229,7 @@ def main() -> None:
     if not args.quick:
         head = (
             "# Ingestion benchmark\n\n"
-            "`.venv/bin/python benchmarks/ingest.py` — samples/ + dev documents.jsonl, "
+            "`.venv/bin/python -m benchmarks.ingest` — samples/ + dev documents.jsonl, "
             f"{r['machine']['cpus']} CPUs, one run (all rows measured in the same process).\n\n"
         )
         (Path(__file__).resolve().parent / "RESULTS-ingest.md").write_text(head + md + "\n")

@@ -13,7 +13,7 @@ real would take most of an hour on a small machine, so the corpora are synthesis
    pool's structure and realistic near-duplicates.
 3. Written the way ``reindex()`` writes, minus the embedding: through
    ``Collection.open_for_write(settings)``, ``store.collection.add`` in batches with the
-   metadata ``ChromaStore._metadata`` produces, the manifest rows ``put_document``
+   metadata ``ChromaStore.chunk_metadata`` produces, the manifest rows ``put_document``
    writes (same SQL, one transaction per batch rather than per document, for speed),
    then ``rebuild_bm25()`` and ``activate()``. The tutorial baseline's Chroma collection
    (``langchain_chroma.Chroma``, default settings) gets the same texts and vectors via
@@ -27,8 +27,8 @@ texts read at run time, sample-corpus questions, title questions), against the
 tutorial's ``similarity_search(q, k=4)``. At 10k also ours against a Chroma server
 (``chroma run`` started here) to show the client/server cost; its RSS adds the server's.
 
-    .venv/bin/python benchmarks/query.py --sizes 1000,10000,100000
-    .venv/bin/python benchmarks/query.py --quick            # 1000,10000
+    .venv/bin/python -m benchmarks.query --sizes 1000,10000,100000
+    .venv/bin/python -m benchmarks.query --quick            # 1000,10000
 
 Writes ``benchmarks/results/query.json``, ``benchmarks/RESULTS-query.md`` and
 ``docs/bench-query.png``.
@@ -51,8 +51,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from assistant import Settings
 from benchmarks.common import (
     DEV_QUESTIONS,
     REPO,
@@ -62,7 +61,6 @@ from benchmarks.common import (
     corpus_paths,
     pct,
 )
-from index.settings import Settings
 
 HERE = Path(__file__).resolve()
 SERVER_SIZE = 10_000
@@ -127,9 +125,9 @@ def build_pool(quick: bool, tmp: Path) -> None:
     """Chunk and embed the real corpus once; save texts/metadata and vectors in ``tmp``."""
     import numpy as np
 
-    from index.chunking import chunk_document
-    from index.embeddings import MiniLMEmbedder
-    from index.loaders import content_hash, discover, load
+    from index.embed.minilm import MiniLMEmbedder
+    from index.ingest.chunking import chunk_document
+    from index.ingest.loaders import content_hash, discover, load
     from index.types import LoadedDocument
 
     settings = Settings(home=tmp / "unused")
@@ -138,7 +136,10 @@ def build_pool(quick: bool, tmp: Path) -> None:
     pool_docs, texts = [], []
     for d in docs:
         chunks = chunk_document(
-            d, content_hash(d.text), settings.chunk_tokens, settings.chunk_overlap_tokens
+            d,
+            content_hash(d.text),
+            settings.ingest.chunk_tokens,
+            settings.ingest.chunk_overlap_tokens,
         )[:MAX_CHUNKS_PER_DOC]
         first = len(texts)
         texts += [c.embed_text for c in chunks]
@@ -175,9 +176,10 @@ def build_corpus(tmp: Path, n: int, home: Path, tutorial_dir: Path) -> dict[str,
     import numpy as np
     from langchain_chroma import Chroma
 
-    from index.chunking import CHUNKER_VERSION, chunk_id, context_prefix
-    from index.collection import Collection
-    from index.loaders import content_hash
+    from index.ingest.chunking import CHUNKER_VERSION, chunk_id, context_prefix
+    from index.ingest.loaders import content_hash
+    from index.store.collection import Collection
+    from index.store.manifest import ManifestEntry
     from index.types import Chunk, LoadedDocument
 
     pool = json.loads((tmp / "pool.json").read_text())
@@ -214,35 +216,13 @@ def build_corpus(tmp: Path, n: int, home: Path, tutorial_dir: Path) -> dict[str,
     pending: list[tuple[LoadedDocument, str, list[Chunk]]] = []
 
     def put_documents() -> None:
-        # Manifest.put_document's statements, but one transaction per batch instead of one
-        # per document (a fresh connection + commit per document costs ~20 ms here).
         t = time.perf_counter()
-        with col.manifest._tx() as db:
-            for doc, digest, chunks in pending:
-                db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        doc.doc_id,
-                        "synthetic",
-                        digest,
-                        CHUNKER_VERSION,
-                        col.spec.model_id,
-                        doc.title,
-                        doc.source,
-                        doc.published_at,
-                        doc.url,
-                        len(chunks),
-                        time.time(),
-                    ),
-                )
-                db.executemany(
-                    "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
-                    [
-                        (c.chunk_id, c.doc_id, c.index, c.text, c.start, c.end, c.page)
-                        for c in chunks
-                    ],
-                )
-            col.manifest._bump(db)
+        col.manifest.put_documents(
+            [
+                ManifestEntry(doc, "synthetic", digest, CHUNKER_VERSION, col.spec.model_id, chunks)
+                for doc, digest, chunks in pending
+            ]
+        )
         pending.clear()
         timing["manifest_s"] += time.perf_counter() - t
 
@@ -288,7 +268,7 @@ def build_corpus(tmp: Path, n: int, home: Path, tutorial_dir: Path) -> dict[str,
                 batch["ids"].append(c.chunk_id)
                 batch["vec"].append(v / np.linalg.norm(v))
                 batch["docs"].append(c.text)
-                batch["meta"].append(col.store._metadata(doc, c))
+                batch["meta"].append(col.store.chunk_metadata(doc, c))
                 batch["tmeta"].append({"doc_id": doc.doc_id})
             pending.append((doc, digest, chunks))
             made += len(chunks)
@@ -323,7 +303,7 @@ def _summary(ms: list[float]) -> dict[str, float]:
 
 def measure_ours(home: Path, qs: list[str], host: str | None, port: int | None) -> dict[str, Any]:
     """Retrieval and extractive-answer latency of ``Assistant`` over ``home``."""
-    from assistant.service import Assistant
+    from assistant import Assistant
 
     t = time.perf_counter()
     settings = Settings(home=home, answerer="extractive", chroma_host=host, chroma_port=port)
@@ -597,7 +577,7 @@ def run(args: argparse.Namespace, sizes: list[int], tmp: Path) -> None:
     print(md)
     head = (
         "# Query benchmark\n\n"
-        f"`.venv/bin/python benchmarks/query.py --sizes {','.join(map(str, sizes))}` — "
+        f"`.venv/bin/python -m benchmarks.query --sizes {','.join(map(str, sizes))}` — "
         f"{os.cpu_count()} shared CPUs; synthetic corpora built from a pool of "
         f"{result['pool_chunks']} real chunks (see the script's docstring).\n\n"
         "![p95 latency vs corpus size](../docs/bench-query.png)\n\n"

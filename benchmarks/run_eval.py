@@ -1,7 +1,7 @@
 """Run the evaluation on a labelled set, optionally sweeping retrieval and answer settings.
 
-    EVCHAT_HOME=/tmp/evalhome python benchmarks/run_eval.py --data /path/to/eval/dev
-    EVCHAT_HOME=/tmp/evalhome python benchmarks/run_eval.py --data /path/to/eval/dev --sweep
+    EVCHAT_HOME=/tmp/evalhome python -m benchmarks.run_eval --data /path/to/eval/dev
+    EVCHAT_HOME=/tmp/evalhome python -m benchmarks.run_eval --data /path/to/eval/dev --sweep
 
 Without ``--sweep`` it writes eval.json / eval.md / eval.png to ``--out`` and checks
 ``benchmarks/eval_floor.json`` (exit status 1 when a metric is under its floor). With
@@ -19,13 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant import Assistant, Settings
+from assistant.eval import check_floor, run_eval, write_report
+from assistant.eval.harness import evaluate, prepare
+from assistant.eval.report import fmt_metric
 
-from assistant.eval_metrics import fmt_metric  # noqa: E402
-from assistant.evaluate import check_floor, evaluate, prepare, run_eval, write_report  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from index.settings import Settings  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RETRIEVAL_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("weights dense1/bm25 0.5", {"dense_weight": 1.0, "bm25_weight": 0.5}),
@@ -69,7 +68,6 @@ def sweep(data: Path, full: bool, extra: list[tuple[str, dict[str, Any]]]) -> li
     for label, overrides, answers in plan:
         settings = Settings(**overrides)
         bot = Assistant(settings, collection=base.collection_name)
-        bot._embedder = base.embedder  # share the loaded model between variants
         report = evaluate(bot, questions, kinds, k=10, show_progress=False, answers=answers)
         row = {"variant": label, "answers": answers, **report.summary()}
         rows.append(row)

@@ -1,29 +1,41 @@
-"""The one settings object shared by the write path, the read path and the UI.
+"""Settings of the write path and the store, as sections of one settings object.
 
-It lives at the bottom of the dependency graph (``index/``) so that both ``index`` and
-``assistant`` can read it without the write path ever importing the read path;
-``assistant.Settings`` re-exports it. Every field is read from an ``EVCHAT_``-prefixed
-environment variable (e.g. ``EVCHAT_HOME``), except the OpenAI credentials, which use
-the standard ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` names as well.
+evchat has one settings object, :class:`assistant.Settings`, made of sections. The
+sections that the write path and the store read live here, at the bottom of the
+dependency graph, so that ``index/`` never imports ``assistant/``:
+
+* :class:`StoreSettings` — where the index lives (``EVCHAT_HOME``, Chroma server),
+* :class:`EmbeddingSettings` — which embedding model and how it runs,
+* :class:`IngestSettings` — chunk sizes and file limits,
+* :class:`OpenAISettings` — the credentials of an OpenAI-compatible server, shared by
+  OpenAI embeddings and the chat model.
+
+:class:`IndexSettings` groups them; ``assistant.Settings`` extends it with the read-path
+and web sections. Every field is read from an ``EVCHAT_``-prefixed environment variable
+named after it (``EVCHAT_HOME``, ``EVCHAT_CHUNK_TOKENS``), except the OpenAI credentials,
+which also read the standard ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``. A settings object
+can be built with flat keyword arguments (``Settings(home=".evchat", k=4)``): each one is
+routed to the section that owns it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
-
-class Settings(BaseSettings):
-    """Every knob of evchat, with its default and the environment variable that sets it."""
+class Section(BaseSettings):
+    """A group of settings read from ``EVCHAT_<FIELD>`` environment variables."""
 
     model_config = SettingsConfigDict(env_prefix="EVCHAT_", extra="ignore", populate_by_name=True)
 
-    # --- storage -------------------------------------------------------------------
+
+class StoreSettings(Section):
+    """Where the index is kept."""
+
     home: Path = Field(
         Path(".evchat"), description="Folder for the Chroma data, manifests, BM25 index, uploads."
     )
@@ -33,7 +45,15 @@ class Settings(BaseSettings):
     )
     chroma_port: int | None = Field(None, description="Chroma server port.")
 
-    # --- embeddings ----------------------------------------------------------------
+    @property
+    def uses_chroma_server(self) -> bool:
+        """True when a Chroma server is configured instead of the embedded store."""
+        return bool(self.chroma_host and self.chroma_port)
+
+
+class EmbeddingSettings(Section):
+    """Which embedding model turns chunks and questions into vectors."""
+
     embedding: Literal["minilm", "openai"] = Field(
         "minilm", description="Embedding model: the bundled offline MiniLM, or OpenAI's."
     )
@@ -45,83 +65,92 @@ class Settings(BaseSettings):
         0, ge=0, description="Parallel single-threaded ONNX sessions; 0 means one per core."
     )
 
-    # --- ingestion -----------------------------------------------------------------
+
+class IngestSettings(Section):
+    """How documents are cut into chunks, and which files are too big to read."""
+
     chunk_tokens: int = Field(200, ge=32, le=250, description="Target chunk size in model tokens.")
     chunk_overlap_tokens: int = Field(30, ge=0, description="Overlap between chunks in tokens.")
     max_file_mb: float = Field(60.0, gt=0, description="Files larger than this are skipped.")
 
-    # --- retrieval -----------------------------------------------------------------
-    k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
-    candidates: int = Field(40, ge=1, description="Candidates taken from each retriever.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in RRF.")
-    bm25_weight: float = Field(0.5, ge=0, description="Weight of the BM25 ranking in RRF.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    recency_weight: float = Field(
-        1.0, ge=0, description="Recency bonus for 'latest/this week' questions, in RRF ranks."
-    )
-    recency_half_life_days: float = Field(10.0, gt=0, description="Decay of the recency bonus.")
-    recency_with_as_of: bool = Field(
-        True,
-        description="With an as-of date every question prefers news published close to it; "
-        "without one only 'latest/this week' questions do.",
-    )
-    max_chunks_per_doc: int = Field(2, ge=1, description="Cap on passages from one document.")
-    source_weight: float = Field(
-        1.0,
-        ge=0,
-        description="Weight of an extra ranking over the sources a question names "
-        "('What did Reuters report ...'); 0 turns it off.",
-    )
 
-    # --- answering -----------------------------------------------------------------
-    answerer: Literal["auto", "extractive", "openai", "local"] = Field(
-        "auto",
-        description="auto = openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else extractive.",
-    )
-    model: str = Field("gpt-4o-mini", description="Chat model name for the openai answerer.")
+class OpenAISettings(Section):
+    """Credentials of an OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp)."""
+
     openai_api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("EVCHAT_OPENAI_API_KEY", "OPENAI_API_KEY")
+        None,
+        validation_alias=AliasChoices("EVCHAT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key"),
+        description="API key; when it or the base URL is set, answers come from the chat model.",
     )
     openai_base_url: str | None = Field(
-        None, validation_alias=AliasChoices("EVCHAT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+        None,
+        validation_alias=AliasChoices(
+            "EVCHAT_OPENAI_BASE_URL", "OPENAI_BASE_URL", "openai_base_url"
+        ),
+        description="Base URL of the OpenAI-compatible server.",
     )
-    local_model_path: Path | None = Field(None, description="GGUF file for the local answerer.")
-    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one chat request.")
-    llm_max_retries: int = Field(2, ge=0, description="Retries on timeouts, 429 and 5xx.")
-    llm_backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each time.")
-    temperature: float = Field(0.0, ge=0, le=2)
-    max_answer_sentences: int = Field(3, ge=1, le=10, description="Extractive answer length.")
-    support_threshold: float = Field(
-        0.45, description="Minimum support score for a citation to count as supporting."
-    )
-    refusal_threshold: float = Field(
-        0.90,
-        description="Evidence score (best sentence support + best passage similarity) "
-        "under which the answer is a refusal.",
-    )
-    answer_margin: float = Field(
-        0.05, ge=0, description="Extra answer sentences must score within this of the best one."
-    )
-    answer_one_document: bool = Field(
-        False, description="Extractive answers quote only the document of the best sentence."
-    )
-    drop_unsupported: bool = Field(False, description="Drop unsupported sentences from answers.")
-    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder of prompt files.")
-
-    # --- web app -------------------------------------------------------------------
-    host: str = Field("127.0.0.1", description="Web app host.")
-    port: int = Field(7860, description="Web app port.")
-    auth: str | None = Field(
-        None, description='"user:password", or a path to a file of such lines, to require login.'
-    )
-    upload_max_mb: float = Field(25.0, gt=0, description="Largest accepted upload.")
 
     @property
-    def uploads_dir(self) -> Path:
-        """Where uploaded files are stored."""
-        return self.home / "uploads"
+    def configured(self) -> bool:
+        """True when a key or a base URL is set."""
+        return bool(self.openai_api_key or self.openai_base_url)
 
-    @property
-    def uses_chroma_server(self) -> bool:
-        """True when a Chroma server is configured instead of the embedded store."""
-        return bool(self.chroma_host and self.chroma_port)
+
+class IndexSettings(BaseModel):
+    """The sections the write path and the store read; the base of ``assistant.Settings``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _route_flat_fields(cls, data: Any) -> Any:
+        """``Settings(home=…, k=…)``: build each section from the flat fields it owns;
+        the sections not mentioned read their environment variables as usual."""
+        if not isinstance(data, dict):
+            return data
+        out: dict[str, Any] = {}
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            (out if key in cls.model_fields else flat)[key] = value
+        for name, values in cls._by_section(flat).items():
+            section_type = cls._section_types()[name]
+            given = out.get(name)
+            base = given.model_dump() if isinstance(given, BaseModel) else dict(given or {})
+            out[name] = section_type(**{**base, **values})
+        return out
+
+    @classmethod
+    def _section_types(cls) -> dict[str, type[Section]]:
+        return {name: f.annotation for name, f in cls.model_fields.items()}  # type: ignore[misc]
+
+    @classmethod
+    def _by_section(cls, flat: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        owner = {
+            field: name
+            for name, section in cls._section_types().items()
+            for field in section.model_fields
+        }
+        routed: dict[str, dict[str, Any]] = {}
+        for key, value in flat.items():
+            if key not in owner:
+                raise ValueError(f"Unknown setting {key!r}.")
+            routed.setdefault(owner[key], {})[key] = value
+        return routed
+
+    def flat(self) -> dict[str, Any]:
+        """Every field of every section by its own name (secrets stay masked)."""
+        return {
+            field: getattr(section, field)
+            for section in (getattr(self, name) for name in type(self).model_fields)
+            for field in type(section).model_fields
+        }
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some flat fields changed: ``settings.replace(k=3, home=tmp)``."""
+        current = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)(**current, **changes)

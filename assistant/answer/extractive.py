@@ -1,0 +1,98 @@
+"""The extractive draft: the passage sentences that best answer the question, quoted.
+
+The offline answerer writes nothing of its own. It picks the best-supported sentences of
+the evidence stage (the best one always; others when they clear the support threshold and
+come close to the best), drops near-duplicates, and hands them to the verify stage as
+quotes, each of which becomes its own citation. When the question names sources of the
+collection, their passages are quoted first, one sentence of each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer.evidence import ScoredSentence
+from assistant.answer.sentences import terms
+from assistant.settings import AnswerSettings
+from assistant.types import Passage
+
+LEAD_MARGIN = 0.1  # a named source's best sentence is quoted this close to the best one
+
+
+@dataclass(frozen=True)
+class QuoteDraft:
+    """An answer made of passage sentences; ``lead`` opens the first one (an option)."""
+
+    sentences: list[ScoredSentence]
+    lead: str = ""
+
+
+def extractive_draft(
+    scored: list[ScoredSentence],
+    passages: list[Passage],
+    settings: AnswerSettings,
+    sources: tuple[str, ...] = (),
+) -> QuoteDraft:
+    """The best sentences to quote.
+
+    When the question names ``sources``, the answer quotes only their passages (if any
+    were retrieved), starting with the best sentence of each named source in turn.
+    """
+    lead: list[ScoredSentence] = []
+    if sources:
+        own = [s for s in scored if passages[s.passage].source in sources]
+        if own:
+            scored = own
+            for src in sources:
+                lead += [s for s in own if passages[s.passage].source == src][:1]
+            lead.sort(key=lambda s: s.score, reverse=True)
+    if settings.answer_one_document and scored:
+        best_doc = passages[scored[0].passage].doc_id
+        scored = [s for s in scored if passages[s.passage].doc_id == best_doc]
+        lead = []
+    picked = select_answer(
+        scored,
+        settings.max_answer_sentences,
+        settings.support_threshold,
+        settings.answer_margin,
+        lead,
+    )
+    return QuoteDraft(picked)
+
+
+def select_answer(
+    scored: list[ScoredSentence],
+    max_sentences: int,
+    threshold: float,
+    margin: float = 1.0,
+    lead: list[ScoredSentence] | None = None,
+) -> list[ScoredSentence]:
+    """The answer's sentences: the best, then others above threshold; no near-duplicates.
+
+    ``lead`` sentences (best first) come before the rest, each kept when it reaches
+    ``threshold`` or comes within :data:`LEAD_MARGIN` of the first: a comparison across
+    named sources quotes every source it can.
+    """
+    picked: list[ScoredSentence] = []
+    seen_terms: list[set[str]] = []
+
+    def take(s: ScoredSentence, dedupe: bool = True) -> None:
+        t = terms(s.text)
+        duplicate = any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms)
+        if s not in picked and not (dedupe and duplicate):
+            picked.append(s)
+            seen_terms.append(t)
+
+    for s in lead or []:
+        if len(picked) < max_sentences and (
+            not picked or s.score >= min(threshold, picked[0].score - LEAD_MARGIN)
+        ):
+            take(s, dedupe=False)  # two sources saying the same is worth showing
+    for s in scored:
+        # The best sentence always answers (the refusal gate has already judged the
+        # evidence); the others must be relevant enough on their own.
+        floor = max(threshold, picked[0].score - margin) if picked else 0.0
+        if s.score < floor or len(picked) >= max_sentences:
+            break
+        take(s)
+    return picked

@@ -1,0 +1,130 @@
+"""The answer pipeline, in the one place its order is written down.
+
+    condense → retrieve → evidence → draft → verify → compose
+
+1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question.
+2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages.
+3. **evidence** (:mod:`.evidence`): their sentences are scored for the question; the
+   evidence gate refuses when nothing bears on it.
+4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`), the
+   option the evidence names is picked for a multiple-choice question (:mod:`.choices`),
+   or the chat model writes the answer (:mod:`.generated`).
+5. **verify** (:mod:`.verify`): every sentence gets a verbatim, supporting citation or is
+   flagged unsupported.
+6. **compose** (:mod:`.compose`): the final :class:`~assistant.types.Answer`, or a refusal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+
+from assistant.answer.choices import choice_draft, choose_option
+from assistant.answer.compose import compose
+from assistant.answer.condense import Message, heuristic_standalone, model_standalone
+from assistant.answer.evidence import ScoredSentence, best_sentences, passes_gate
+from assistant.answer.extractive import QuoteDraft, extractive_draft
+from assistant.answer.generated import ModelDraft, generated_draft
+from assistant.answer.retrieve import Filters, Retriever
+from assistant.answer.support import SupportScorer
+from assistant.answer.verify import verify
+from assistant.llm import ChatModel
+from assistant.prompts import PromptSet
+from assistant.settings import Settings
+from assistant.types import Answer, Passage
+from index.embed.factory import ArrayEmbedder
+
+STAGES = ("condense", "retrieve", "evidence", "draft", "verify", "compose")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One question as the pipeline receives it (already validated)."""
+
+    question: str
+    answerer: str  # "extractive", "openai" or "local"
+    history: list[Message] = field(default_factory=list)
+    as_of: str | None = None
+    filters: Filters | None = None
+    k: int | None = None
+    options: list[str] = field(default_factory=list)
+
+
+class AnswerPipeline:
+    """Runs the stages above for one collection's retriever."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        embedder: ArrayEmbedder,
+        prompts: PromptSet,
+        chat_model: Callable[[], ChatModel],
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.embedder = embedder
+        self.prompts = prompts
+        self.chat_model = chat_model
+
+    def stream(self, req: Request) -> Iterator[str | Answer]:
+        """Yield text as the answer is written, then the final :class:`Answer`."""
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        standalone = self.condense(req)
+        timings["condense"] = _ms(t0)
+        t1 = time.perf_counter()
+        passages = self.retriever.retrieve(
+            standalone, k=req.k, as_of=req.as_of, filters=req.filters
+        )
+        timings["retrieve"] = _ms(t1)
+        t2 = time.perf_counter()
+        scorer = SupportScorer(self.embedder)
+        scored = best_sentences(standalone, passages, scorer)
+        verified = None
+        if passes_gate(scored, passages, self.settings.answering.refusal_threshold):
+            draft = yield from self.draft(req, standalone, scored, passages, scorer)
+            if draft is not None:
+                verified = verify(
+                    draft, passages, scorer, self.settings.answering, standalone, req.options
+                )
+                if isinstance(draft, QuoteDraft) and verified.text:
+                    yield verified.text
+        timings["answer"] = _ms(t2)
+        yield compose(verified, passages, standalone, timings, req.answerer, self.prompts.refusal)
+
+    def condense(self, req: Request) -> str:
+        """The standalone form of the question."""
+        if req.answerer == "extractive":
+            return heuristic_standalone(req.question, req.history)
+        return model_standalone(req.question, req.history, self.chat_model(), self.prompts)
+
+    def draft(
+        self,
+        req: Request,
+        question: str,
+        scored: list[ScoredSentence],
+        passages: list[Passage],
+        scorer: SupportScorer,
+    ) -> Generator[str, None, QuoteDraft | ModelDraft | None]:
+        """Yield the model's text as it streams; return the draft (None: nothing to say)."""
+        if req.answerer != "extractive":
+            draft: ModelDraft | None = None
+            for item in generated_draft(
+                question, passages, self.chat_model(), self.prompts, req.options
+            ):
+                if isinstance(item, ModelDraft):
+                    draft = item
+                else:
+                    yield item
+            return draft
+        if req.options:
+            pick = choose_option(question, req.options, passages, scorer, scored)
+            return choice_draft(pick) if pick else None
+        sources = self.retriever.named_sources(question)
+        return extractive_draft(scored, passages, self.settings.answering, sources)
+
+
+def _ms(t: float) -> float:
+    return (time.perf_counter() - t) * 1000.0

@@ -1,0 +1,261 @@
+"""The front object of the public API: :class:`Assistant`.
+
+Everything the CLI, the web app and Python users do goes through this class. It wires the
+collection, the embedder, the retriever, the prompts and the chat model (all created
+lazily, so constructing an Assistant is cheap), hands indexing to ``index/`` and questions
+to the answer pipeline (:mod:`assistant.answer.pipeline`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.choices import clean_choices
+from assistant.answer.condense import Message
+from assistant.answer.pipeline import AnswerPipeline, Request
+from assistant.answer.retrieve import Filters, Retriever, parse_iso_date
+from assistant.errors import EvchatError
+from assistant.llm import ChatModel, chat_model_from_settings
+from assistant.prompts import PromptSet
+from assistant.settings import Settings
+from assistant.types import Answer
+from index.embed.factory import ArrayEmbedder, make_embedder
+from index.ingest.pipeline import delete_documents, reindex
+from index.store.collection import Collection
+from index.types import IndexReport
+
+HistoryLike = Sequence[Message] | Sequence[tuple[str, str]] | None
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """An indexed document as listed in the UI and by ``evchat stats``."""
+
+    doc_id: str
+    title: str
+    source: str
+    published_at: str | None
+    chunks: int
+    indexed_at: float
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Index statistics."""
+
+    documents: int
+    chunks: int
+    collection: str
+    model: str
+    store: str
+    last_indexed: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``evchat stats --json``."""
+        return {
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "collection": self.collection,
+            "model": self.model,
+            "store": self.store,
+            "last_indexed": _iso_time(self.last_indexed),
+        }
+
+
+class Assistant:
+    """Question answering with verified citations over an indexed document collection.
+
+    >>> from assistant import Assistant
+    >>> bot = Assistant()                       # settings from EVCHAT_* variables
+    >>> bot.index(["samples/"])                 # doctest: +SKIP
+    >>> answer = bot.ask("Where is BYD building its first European car plant?")  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | None = None, collection: str | None = None) -> None:
+        self.settings = settings or Settings()
+        self.collection_name = collection or self.settings.store.collection
+        self._lock = threading.Lock()
+        self._collection: Collection | None = None
+        self._retriever: Retriever | None = None
+        self._embedder: ArrayEmbedder | None = None
+        self._prompts: PromptSet | None = None
+        self._model: ChatModel | None = None
+
+    # --- wiring ----------------------------------------------------------------------
+    @property
+    def embedder(self) -> ArrayEmbedder:
+        """The embedding model (loaded on first use)."""
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def prompts(self) -> PromptSet:
+        """The prompt files."""
+        if self._prompts is None:
+            self._prompts = PromptSet(self.settings.answering.prompts_dir)
+        return self._prompts
+
+    def answerer_name(self, override: str | None = None) -> str:
+        """Which answerer a question will use: extractive, openai or local."""
+        name = override or self.settings.answering.answerer
+        if name == "auto":
+            s = self.settings
+            return (
+                "openai" if (s.openai.openai_api_key or s.openai.openai_base_url) else "extractive"
+            )
+        return name
+
+    def _chat_model(self) -> ChatModel:
+        if self._model is None:
+            self._model = chat_model_from_settings(self.settings)
+        return self._model
+
+    def retriever(self) -> Retriever:
+        """The hybrid retriever over the current collection."""
+        with self._lock:
+            if self._retriever is None:
+                self._collection = Collection.open_for_read(self.settings, self.collection_name)
+                self._retriever = Retriever(
+                    self._collection, self.embedder, self.settings.retrieval
+                )
+            return self._retriever
+
+    # --- write path ------------------------------------------------------------------
+    def index(
+        self,
+        paths: Sequence[str | Path],
+        prune: bool = False,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        show_progress: bool = False,
+    ) -> IndexReport:
+        """Index files and folders (incrementally); see :func:`index.ingest.pipeline.reindex`."""
+        report = reindex(
+            paths,
+            self.settings,
+            collection=self.collection_name,
+            prune=prune,
+            show_progress=show_progress,
+            on_progress=on_progress,
+        )
+        with self._lock:
+            self._retriever = None  # reopen: the active collection may have changed
+        return report
+
+    def delete(self, doc_ids: Sequence[str]) -> int:
+        """Delete documents from the index; returns how many were removed."""
+        removed = delete_documents(doc_ids, self.settings, collection=self.collection_name)
+        with self._lock:
+            self._retriever = None
+        return removed
+
+    def documents(self) -> list[DocumentInfo]:
+        """Indexed documents, newest first."""
+        docs = self.retriever().documents().values()
+        infos = [
+            DocumentInfo(d.doc_id, d.title, d.source, d.published_at, d.n_chunks, d.indexed_at)
+            for d in docs
+        ]
+        return sorted(infos, key=lambda d: (d.published_at or "", d.doc_id), reverse=True)
+
+    def stats(self) -> Stats:
+        """Documents, chunks, collection, model, store location and last indexing time."""
+        col = self.retriever().col
+        docs, chunks = col.manifest.counts()
+        last = col.manifest.get_meta("last_indexed")
+        s = self.settings
+        store = (
+            f"http://{s.store.chroma_host}:{s.store.chroma_port}"
+            if s.store.uses_chroma_server
+            else str(s.store.home.resolve())
+        )
+        return Stats(
+            docs, chunks, col.name, col.spec.model_id, store, float(last) if last else None
+        )
+
+    # --- read path -------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: HistoryLike = None,
+        as_of: str | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+        answerer: str | None = None,
+        choices: Sequence[str] | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the indexed documents, every sentence cited.
+
+        ``choices`` are the options of a multiple-choice question: the answer then names
+        the option the evidence supports, or refuses when the documents name none.
+        """
+        final: Answer | None = None
+        for item in self.stream(question, history, as_of, filters, k, answerer, choices):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: HistoryLike = None,
+        as_of: str | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+        answerer: str | None = None,
+        choices: Sequence[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text deltas as the answer is written, then the final :class:`Answer`."""
+        request = Request(
+            question=_check_question(question),
+            answerer=self.answerer_name(answerer),
+            history=_messages(history),
+            as_of=parse_iso_date(as_of, "as-of date"),
+            filters=filters,
+            k=k,
+            options=clean_choices(choices),
+        )
+        pipeline = AnswerPipeline(
+            self.settings, self.retriever(), self.embedder, self.prompts, self._chat_model
+        )
+        yield from pipeline.stream(request)
+
+    def as_retriever(self, k: int | None = None) -> Any:
+        """A LangChain ``BaseRetriever`` over this collection (hybrid retrieval)."""
+        from assistant.langchain_retriever import EvchatRetriever
+
+        return EvchatRetriever(assistant=self, k=k or self.settings.retrieval.k)
+
+
+def _check_question(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise EvchatError("Please type a question.")
+    if len(question) > 2000:
+        raise EvchatError("The question is too long (over 2,000 characters).")
+    return question.strip()
+
+
+def _messages(history: HistoryLike) -> list[Message]:
+    out: list[Message] = []
+    for item in history or []:
+        if isinstance(item, dict):
+            content = item.get("content")
+            if isinstance(content, str):
+                out.append({"role": str(item.get("role", "user")), "content": content})
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            out.append({"role": "user", "content": str(item[0])})
+            if item[1]:
+                out.append({"role": "assistant", "content": str(item[1])})
+    return out
+
+
+def _iso_time(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,292 @@
+"""reindex(): discover → load → diff against the manifest → chunk → embed → write → report.
+
+Crash safety comes from the order of writes: new chunks are upserted into Chroma first
+(their ids are derived from the content, so a repeat is harmless and already-present
+chunks are not embedded again), then the manifest records the document's new chunks in
+one transaction, then the old chunks are deleted. A run that is killed leaves at worst
+chunks the manifest does not know; the next run deletes them (it finds the ``dirty``
+mark the killed run left) and rebuilds BM25, so the result equals a clean build.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index.embed.factory import ArrayEmbedder, make_embedder
+from index.errors import StoreUnavailableError
+from index.ingest.chunking import chunk_document, chunker_version, context_prefix
+from index.ingest.loaders import LoadError, SourceFile, content_hash, discover, load
+from index.settings import IndexSettings
+from index.store.chroma import ActivePointers
+from index.store.collection import Collection
+from index.store.manifest import ChunkRow, DocumentRecord, Manifest, ManifestEntry
+from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
+
+ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
+FLUSH_CHUNKS = 256  # chunks embedded per write batch: big enough to keep every core busy
+
+
+@dataclass
+class _Pending:
+    doc: LoadedDocument
+    origin: str
+    content_hash: str
+    chunks: list[Chunk]
+    is_new: bool
+    chunker: str | None = None  # None: this run's chunker made the chunks
+
+
+class _Run:
+    """State of one re-index run."""
+
+    def __init__(self, col: Collection, embedder: ArrayEmbedder, report: IndexReport) -> None:
+        self.col = col
+        self.embedder = embedder
+        self.report = report
+        self.known: dict[str, DocumentRecord] = col.manifest.documents()
+        self.seen: set[str] = set()
+        self.pending: list[_Pending] = []
+        self.pending_chunks = 0
+        self.changed = False
+        s = col.settings
+        self.chunker = chunker_version(s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens)
+
+    def consider(self, doc: LoadedDocument, origin: str) -> None:
+        if doc.doc_id in self.seen:
+            self.report.failed.append(FailedFile(doc.doc_id, "duplicate doc_id; first one kept"))
+            return
+        self.seen.add(doc.doc_id)
+        digest = content_hash(doc.text)
+        rec = self.known.get(doc.doc_id)
+        if (
+            rec
+            and rec.content_hash == digest
+            and rec.chunker_version == self.chunker
+            and rec.model_id == self.col.spec.model_id
+        ):
+            self.report.unchanged += 1
+            return
+        s = self.col.settings
+        chunks = chunk_document(doc, digest, s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens)
+        if not chunks:
+            self.report.failed.append(FailedFile(origin, "no text to index"))
+            return
+        self.add(_Pending(doc, origin, digest, chunks, rec is None))
+
+    def add(self, pending: _Pending) -> None:
+        """Queue a document's chunks; write a batch once enough have gathered."""
+        self.pending.append(pending)
+        self.pending_chunks += len(pending.chunks)
+        if self.pending_chunks >= FLUSH_CHUNKS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        store, manifest = self.col.store, self.col.manifest
+        wanted = [c for p in self.pending for c in p.chunks]
+        present = store.existing_ids([c.chunk_id for c in wanted])
+        todo = [c for c in wanted if c.chunk_id not in present]
+        vectors = self.embedder.embed_array([c.embed_text for c in todo])
+        todo_ids = {c.chunk_id for c in todo}
+        # Same order as ``todo``, so row i of ``vectors`` belongs to item i.
+        store.upsert(
+            [(p.doc, c) for p in self.pending for c in p.chunks if c.chunk_id in todo_ids], vectors
+        )
+        old: set[str] = set()
+        for p in self.pending:
+            old |= manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
+        manifest.put_documents(
+            [
+                ManifestEntry(
+                    p.doc,
+                    p.origin,
+                    p.content_hash,
+                    p.chunker or self.chunker,
+                    self.col.spec.model_id,
+                    p.chunks,
+                )
+                for p in self.pending
+            ]
+        )
+        store.delete(sorted(old))
+        self.report.added += sum(p.is_new for p in self.pending)
+        self.report.updated += sum(not p.is_new for p in self.pending)
+        self.report.embedded += len(todo)
+        self.changed = True
+        self.pending.clear()
+        self.pending_chunks = 0
+
+
+def reindex(
+    paths: Sequence[str | Path],
+    settings: IndexSettings | None = None,
+    *,
+    collection: str | None = None,
+    prune: bool = False,
+    show_progress: bool = True,
+    on_progress: ProgressFn | None = None,
+    embedder: ArrayEmbedder | None = None,
+) -> IndexReport:
+    """Bring the collection in step with ``paths``: add new, replace changed, keep unchanged.
+
+    With ``prune``, documents indexed earlier from under these paths that are gone now
+    are deleted. Files that cannot be read are listed in ``report.failed`` and skipped.
+    """
+    settings = settings or IndexSettings()
+    started = time.monotonic()
+    report = IndexReport()
+    sources, failed = discover(paths)
+    report.failed.extend(failed)
+    col = Collection.open_for_write(settings, collection)
+    with col.write_lock():
+        run = _Run(col, embedder or make_embedder(settings), report)
+        recovering = col.manifest.get_meta("dirty") is not None
+        col.manifest.set_meta("dirty", "1")
+        failed_files = _load_all(run, sources, settings, show_progress, on_progress)
+        run.flush()
+        _carry_over(run, settings)
+        if prune:
+            _prune(run, paths, sources, failed_files)
+        if recovering:
+            _delete_orphans(col)
+        if run.changed or recovering or not (col.bm25_folder / "rows.json").exists():
+            col.rebuild_bm25()
+        col.manifest.set_meta("dirty", None)
+        col.activate()
+    report.documents, report.chunks = col.manifest.counts()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _load_all(
+    run: _Run,
+    sources: list[SourceFile],
+    settings: IndexSettings,
+    show_progress: bool,
+    on_progress: ProgressFn | None,
+) -> set[str]:
+    """Load every source into the run; returns the paths of files that failed whole."""
+    max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+    failed_files: set[str] = set()
+    # Progress in bytes of source text, so one big JSONL file shows a rate and an ETA too.
+    bar = tqdm(
+        total=sum(src.size for src in sources),
+        unit="B",
+        unit_scale=True,
+        desc="Indexing",
+        file=sys.stderr,
+        disable=not show_progress,
+        dynamic_ncols=True,
+    )
+    docs = 0
+    with bar:
+        for i, src in enumerate(sources):
+            done_in_file = 0
+            try:
+                for item in load(src, max_bytes):
+                    if isinstance(item, FailedFile):
+                        run.report.failed.append(item)
+                        continue
+                    run.consider(item, str(src.path))
+                    docs += 1
+                    step = min(len(item.text.encode()), src.size - done_in_file)
+                    done_in_file += step
+                    bar.update(step)
+                    bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
+            except LoadError as exc:
+                failed_files.add(str(src.path))
+                run.report.failed.append(FailedFile(str(src.path), str(exc)))
+            except OSError as exc:
+                raise StoreUnavailableError(f"Indexing stopped: {exc.strerror or exc}.") from exc
+            bar.update(src.size - done_in_file)
+            if on_progress:
+                on_progress(i + 1, len(sources), src.doc_id)
+    return failed_files
+
+
+def _prune(
+    run: _Run, paths: Sequence[str | Path], sources: list[SourceFile], failed_files: set[str]
+) -> None:
+    """Delete documents that came from under ``paths`` and are no longer there."""
+    roots = [Path(p).resolve() for p in paths]
+    gone = [
+        rec
+        for rec in run.col.manifest.documents().values()
+        if rec.doc_id not in run.seen
+        and rec.origin not in failed_files
+        and any(Path(rec.origin).is_relative_to(r) for r in roots)
+    ]
+    for rec in gone:
+        _remove_document(run.col, rec.doc_id)
+    run.report.removed += len(gone)
+    run.changed = run.changed or bool(gone)
+
+
+def _remove_document(col: Collection, doc_id: str) -> None:
+    """Forget a document in the manifest, then delete its chunks from Chroma (a kill in
+    between leaves orphans, which the next run's dirty-mark cleanup deletes)."""
+    chunk_ids = col.manifest.chunk_ids(doc_id)
+    col.manifest.delete_documents([doc_id])
+    col.store.delete(sorted(chunk_ids))
+
+
+def _delete_orphans(col: Collection) -> None:
+    """Delete chunks a killed run wrote to Chroma that the manifest does not list."""
+    orphans = col.store.existing_ids() - col.manifest.chunk_ids()
+    col.store.delete(sorted(orphans))
+
+
+def delete_documents(
+    doc_ids: Sequence[str], settings: IndexSettings | None = None, *, collection: str | None = None
+) -> int:
+    """Delete documents (manifest, Chroma chunks, BM25) by id; returns how many existed."""
+    settings = settings or IndexSettings()
+    col = Collection.open_for_write(settings, collection)
+    with col.write_lock():
+        known = col.manifest.documents()
+        ids = [d for d in doc_ids if d in known]
+        col.manifest.set_meta("dirty", "1")  # a kill mid-way leaves orphans the next run deletes
+        for doc_id in ids:
+            _remove_document(col, doc_id)
+        if ids:
+            col.rebuild_bm25()
+        col.manifest.set_meta("dirty", None)
+    return len(ids)
+
+
+def _carry_over(run: _Run, settings: IndexSettings) -> None:
+    """After an embedding-model change, re-embed the documents of the collection that was
+    active before and that this run did not index, so the switch loses nothing.
+
+    Their stored chunk texts are reused as they are (the source files may not be among
+    this run's paths); the new collection becomes active only when the run completes.
+    """
+    active = ActivePointers(settings.store.home).read().get(run.col.name)
+    if not active or active == run.col.physical:
+        return
+    old = Manifest(settings.store.home / "collections" / active / "manifest.sqlite")
+    done = run.seen | set(run.col.manifest.documents())
+    rows_by_doc: dict[str, list[ChunkRow]] = {}
+    for row in old.all_chunks():
+        rows_by_doc.setdefault(row.doc_id, []).append(row)
+    for rec in old.documents().values():
+        if rec.doc_id in done:
+            continue
+        doc = LoadedDocument(
+            doc_id=rec.doc_id, text="", title=rec.title, source=rec.source,
+            published_at=rec.published_at, url=rec.url,
+        )  # fmt: skip
+        prefix = context_prefix(doc)
+        chunks = [
+            Chunk(r.chunk_id, r.doc_id, i, r.text, r.start, r.end, r.page, prefix + r.text)
+            for i, r in enumerate(rows_by_doc.get(rec.doc_id, []))
+        ]
+        run.add(_Pending(doc, rec.origin, rec.content_hash, chunks, True, rec.chunker_version))
+    run.flush()

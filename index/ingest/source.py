@@ -1,0 +1,103 @@
+"""What every loader shares: the ``SourceFile`` to load, the ``LoadError`` it may raise, and
+the helpers that turn a file's text into a ``LoadedDocument``. ``SUPPORTED_EXTENSIONS`` lists
+the file types the loading step accepts; ``content_hash`` fingerprints a document's text. The
+format modules (``text_formats``, ``office_formats``, ``records``) and the discovery and
+dispatch in ``discovery`` and ``loaders`` build on this module and on nothing of each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import BadInputError
+from index.ingest.text_clean import NotTextError, clean_text, decode_bytes
+from index.types import LoadedDocument, PageSpan
+
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".jsonl", ".json"}
+)
+_MAX_TITLE_LINE = 150
+
+
+class LoadError(BadInputError):
+    """A whole file cannot be loaded; the message is one sentence meant for the user."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to load: absolute ``path``, stable ``doc_id`` (relative to its root), ``size``.
+
+    ``path`` lies under the resolved root (``Path(root).resolve()``); links inside the root
+    are kept as they are, so ``doc_id`` and ``path`` name the same place.
+    """
+
+    path: Path
+    doc_id: str
+    size: int
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 hex digest of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def unsupported_reason(ext: str) -> str:
+    """The user message for a file whose extension ``ext`` no loader handles."""
+    kind = ext or "(no extension)"
+    return f"unsupported file type {kind}; supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
+
+
+def os_reason(error: OSError, what: str = "file") -> str:
+    """The user message for an ``OSError`` met while reading a file or folder."""
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return "no such file or folder"
+    if isinstance(error, PermissionError):
+        return f"cannot read the {what} (permission denied)"
+    return f"cannot read the {what} ({error.strerror or type(error).__name__})"
+
+
+def make_document(
+    file: SourceFile,
+    text: str,
+    title: str | None,
+    *,
+    source: str | None = None,
+    published_at: str | None = None,
+    url: str | None = None,
+    pages: tuple[PageSpan, ...] = (),
+    extra: dict[str, str] | None = None,
+) -> Iterator[LoadedDocument]:
+    """Yield ``file``'s one document with cleaned ``text``; raise ``LoadError`` if it is empty.
+
+    The title falls back to the file's stem and the source to its ``doc_id``.
+    """
+    text = clean_text(text)
+    if not text:
+        raise LoadError("the file is empty")
+    yield LoadedDocument(
+        doc_id=file.doc_id,
+        text=text,
+        title=" ".join((title or "").split()) or file.path.stem,
+        source=source or file.doc_id,
+        published_at=published_at,
+        url=url,
+        pages=pages,
+        extra=extra or {},
+    )
+
+
+def decode_file(source: SourceFile) -> str:
+    """The file's bytes decoded as text; ``LoadError`` if they look binary."""
+    try:
+        return decode_bytes(source.path.read_bytes())
+    except NotTextError:
+        raise LoadError("the file looks like a binary file, not text") from None
+
+
+def short_first_line(text: str) -> str | None:
+    """The first non-blank line of ``text`` if it is short enough to serve as a title."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return first if 0 < len(first) < _MAX_TITLE_LINE else None

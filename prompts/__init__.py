@@ -1,0 +1,1 @@
+"""The prompt files of evchat (Markdown, shipped as package data); see assistant.prompts."""

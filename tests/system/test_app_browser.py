@@ -1,0 +1,192 @@
+"""The web app in a real browser (Debian chromium via Playwright's sync API).
+
+Asks a sample-corpus question and follows a citation, uploads and indexes a new
+document and gets it cited, rejects bad uploads, and checks that markup inside an
+indexed document is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.paths import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "tests" / "artifacts"
+DOCS = REPO / "docs"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+]
+
+ANSWER_TIMEOUT_MS = 60_000
+INDEX_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, running_app: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    p.set_default_timeout(30_000)
+    p.goto(running_app)
+    p.locator("#question textarea").wait_for()
+    yield p
+    context.close()
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.locator("#answer .evchat-answer").wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def upload_and_index(page, files: list[Path]) -> str:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+    for f in files:
+        page.locator("#upload").get_by_text(f.stem).first.wait_for()
+    page.locator("#index-btn").click()
+    page.locator("#report .evchat-report").wait_for(timeout=INDEX_TIMEOUT_MS)
+    return str(page.locator("#report").inner_text())
+
+
+def screenshot(page, name: str, docs_name: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / name
+    page.screenshot(path=str(shot), full_page=True)
+    if docs_name:
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(shot, DOCS / docs_name)
+
+
+def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "Which automaker became the eighth investor in Ionna?")
+    cite = page.locator("#answer a.cite[data-n='1']").first
+    cite.wait_for()
+    assert "Toyota" in page.locator("#answer").inner_text()
+    cite.click()
+    entry = page.locator("#sources li#cite-1")
+    entry.wait_for()
+    page.wait_for_function("document.querySelector('#cite-1').classList.contains('active')")
+    mark = entry.locator("mark")
+    assert mark.is_visible()
+    assert mark.inner_text().strip()
+    assert "ionna" in (entry.get_attribute("data-doc") or "").lower()
+    assert entry.is_visible()
+    page.wait_for_timeout(600)  # let the smooth scroll finish before the screenshot
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "chat.png", "screenshot-chat.png")
+
+
+def test_upload_index_and_cite(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "volta-iberia-zaragoza.md"
+    doc.write_text(
+        "---\n"
+        'title: "Volta Iberia picks Zaragoza for its first battery cell plant"\n'
+        "date: 2025-03-04\n"
+        'source: "evchat test upload"\n'
+        "---\n\n"
+        "Volta Iberia, a Spanish battery start-up, said on 4 March 2025 that it will build "
+        "its first lithium iron phosphate cell plant in Zaragoza, with production due to "
+        "start in 2026. The factory is planned for an initial capacity of 12 gigawatt-hours "
+        "a year and about 1,400 jobs.\n\n"
+        "The company said the Zaragoza site was chosen for its rail links and its access to "
+        "solar power, and that carmakers with plants in Aragon are likely customers.\n",
+        encoding="utf-8",
+    )
+    report = upload_and_index(page, [doc])
+    assert "added 1" in report, report
+    page.get_by_role("tab", name="Documents").click()
+    page.get_by_text("volta-iberia-zaragoza.md").first.wait_for()
+    screenshot(page, "documents.png", "screenshot-documents.png")
+
+    ask(page, "Where will Volta Iberia build its battery cell plant?")
+    page.locator("#answer a.cite").first.wait_for()
+    sources = page.locator("#sources")
+    assert "Volta Iberia" in sources.inner_text()
+    assert page.locator("#sources li.source[data-doc*='volta-iberia']").count() >= 1
+    assert "Zaragoza" in page.locator("#answer").inner_text()
+
+
+def test_bad_uploads_are_rejected(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    exe = tmp_path / "bad.exe"
+    exe.write_bytes(b"MZ\x90\x00not really a program")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    report = upload_and_index(page, [exe, empty])
+    assert "bad.exe" in report and "unsupported file type" in report, report
+    assert "empty.txt" in report and "empty" in report.split("empty.txt", 1)[1], report
+
+
+def test_document_markup_is_never_run(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "quillon-tromso.md"
+    doc.write_text(
+        "---\n"
+        'title: "Quillon Motors <script>window.__pwned=1</script> opens a pilot line"\n'
+        "date: 2025-02-10\n"
+        "---\n\n"
+        "Quillon Motors said its pilot line in Tromsø makes 4,800 sodium-ion packs a year "
+        '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> '
+        "[click](javascript:window.__pwned=1) for delivery vans.\n\n"
+        "The Quillon Motors pilot line in Tromsø makes 4,800 sodium-ion packs a year.\n",
+        encoding="utf-8",
+    )
+    report = upload_and_index(page, [doc])
+    assert "added 1" in report, report
+    ask(page, "How many sodium-ion packs does the Quillon Motors pilot line in Tromsø make?")
+    page.locator("#answer a.cite").first.wait_for()
+    assert page.locator("#sources li.source[data-doc*='quillon']").count() >= 1
+    page.wait_for_timeout(500)
+    # the markup is shown as text...
+    assert "<script>window.__pwned=1</script>" in page.locator("#sources").inner_text()
+    # ...and never run
+    assert page.evaluate("window.__pwned") is None
+    scripts = page.evaluate(
+        "Array.from(document.querySelectorAll('script')).filter(s => "
+        "s.textContent.includes('__pwned')).length"
+    )
+    assert scripts == 0
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_options_box_makes_a_multiple_choice_question(page) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#options textarea").fill("Sweden\nNorway\nDenmark")
+    ask(page, "Which country's share of electric new cars reached about nine in ten in 2024?")
+    text = page.locator("#answer").inner_text()
+    assert text.startswith("Norway — ") or "Norway — " in text, text
+    assert page.locator("#answer a.cite[data-n='1']").count() >= 1
+
+
+def test_bad_as_of_date_warns(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("As of (YYYY-MM-DD)").fill("2024-13-45")
+    page.locator("#question textarea").fill("Where is BYD building its first European car plant?")
+    page.locator("#ask").click()
+    page.get_by_text("is not a date of the form YYYY-MM-DD").first.wait_for(timeout=20_000)
+    assert page.locator("#answer .evchat-answer").count() == 0

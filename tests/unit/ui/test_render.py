@@ -1,0 +1,49 @@
+"""HTML rendering of answers: escaping of document text, marked quotes, refusals."""
+
+from __future__ import annotations
+
+from assistant import Answer, AnswerSentence, Citation, Passage
+from ui import render as ui
+
+
+def test_rendering_escapes_and_marks() -> None:
+    """Refusals, unsupported sentences and hostile document text render safely (no server)."""
+    evil = '<script>x()</script><img src=x onerror="x()"> [a](javascript:x())'
+    passage = Passage(
+        "c1", "d1", "Intro. " + evil + " end.", evil, "javascript:x()", "2024-01-01", 3, 0, 40, 1.0
+    )
+    quote = evil
+    cite = Citation(
+        1,
+        "c1",
+        "d1",
+        evil,
+        "javascript:x()",
+        "2024-01-01",
+        3,
+        quote,
+        7,
+        7 + len(quote),
+        0.9,
+        url="javascript:x()",
+    )
+    answer = Answer(
+        text=f"{evil} [1] Made up.",
+        refused=False,
+        citations=[cite],
+        passages=[passage],
+        standalone_question="what about x?",
+        sentences=[AnswerSentence(evil, (1,), True), AnswerSentence("Made up.", (), False)],
+        warning="the model's stream was cut",
+    )
+    html_out = ui.render_answer(answer, "and x?") + ui.render_sources(answer)
+    assert "<script>" not in html_out and "<img" not in html_out
+    assert 'href="javascript' not in html_out
+    assert "⚠ unsupported" in html_out and "Searched for:" in html_out
+    assert "stream was cut" in html_out
+    assert "<mark>&lt;script&gt;" in html_out and 'id="cite-1"' in html_out
+    assert ui.safe_url("https://example.com/a") == "https://example.com/a"
+    refusal = Answer("I can't find that.", True, [], [passage], "q")
+    assert ui.REFUSAL_HEADING in ui.render_answer(refusal) and "Closest passages" in (
+        ui.render_answer(refusal)
+    )

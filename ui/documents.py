@@ -1,0 +1,213 @@
+"""The Documents tab: upload and index files, list and delete documents, and ``/index``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError
+from ui import render as ui
+from ui.uploads import UploadStager
+
+_PROGRESS = gr.Progress()  # the marker Gradio replaces with a per-event progress tracker
+
+
+@dataclass
+class DocumentsTab:
+    """The components of the Documents tab."""
+
+    upload: gr.File
+    index_btn: gr.Button
+    report_html: gr.HTML
+    stats_md: gr.Markdown
+    docs_table: gr.Dataframe
+    delete_sel: gr.Dropdown
+    delete_btn: gr.Button
+    refresh_btn: gr.Button
+
+
+class DocumentViews:
+    """What the Documents tab shows of the index (empty, not an error, before the first
+    indexing run)."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+
+    def sources(self) -> list[str]:
+        """The sources of the indexed documents, for the Sources filter."""
+        try:
+            return sorted({d.source for d in self.bot.documents()})
+        except Exception:
+            return []
+
+    def rows(self) -> list[list[Any]]:
+        """One table row per document."""
+        try:
+            docs = self.bot.documents()
+        except Exception:
+            return []
+        return [[d.doc_id, d.title, d.published_at or "", d.source, d.chunks] for d in docs]
+
+    def doc_choices(self) -> list[tuple[str, str]]:
+        """(label, doc id) pairs for the delete selector."""
+        try:
+            return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in self.bot.documents()]
+        except Exception:
+            return []
+
+    def stats(self) -> dict[str, Any]:
+        """Index statistics, or zeros with the error when the store cannot be read."""
+        try:
+            return self.bot.stats().to_dict()
+        except EvchatError as e:
+            return {"documents": 0, "chunks": 0, "error": str(e)}
+        except Exception:
+            return {"documents": 0, "chunks": 0}
+
+    def stats_markdown(self) -> str:
+        """The one-line summary above the table."""
+        s = self.stats()
+        return (
+            f"**Documents:** {s.get('documents', 0)} · **Chunks:** {s.get('chunks', 0)} · "
+            f"**Model:** {ui.escape_markdown(str(s.get('model', '—')))} · "
+            f"**Store:** {ui.escape_markdown(str(s.get('store', '—')))} · "
+            f"**Last indexed:** {ui.format_timestamp(s.get('last_indexed'))}"
+        )
+
+    def refresh(self) -> tuple[Any, ...]:
+        """New values for the table, the delete selector, the stats and the Sources filter."""
+        return (
+            self.rows(),
+            gr.update(choices=self.doc_choices(), value=[]),
+            self.stats_markdown(),
+            gr.update(choices=self.sources()),
+        )
+
+
+def build_documents_tab(views: DocumentViews) -> DocumentsTab:
+    """Lay out the Documents tab (call inside an open ``gr.Tab``)."""
+    upload = gr.File(file_count="multiple", label="Upload documents", elem_id="upload")
+    index_btn = gr.Button("Index", variant="primary", elem_id="index-btn")
+    report_html = gr.HTML(elem_id="report")
+    stats_md = gr.Markdown(views.stats_markdown(), elem_id="stats")
+    docs_table = gr.Dataframe(
+        value=views.rows(),
+        headers=["doc id", "title", "date", "source", "chunks"],
+        interactive=False,
+        label="Indexed documents",
+        wrap=True,
+        max_height=420,
+        column_widths=["28%", "40%", "11%", "14%", "7%"],
+    )
+    with gr.Row():
+        delete_sel = gr.Dropdown(
+            choices=views.doc_choices(), multiselect=True, label="Documents to delete", scale=4
+        )
+        delete_btn = gr.Button("Delete selected", variant="stop", scale=1)
+        refresh_btn = gr.Button("Refresh", scale=1)
+    return DocumentsTab(
+        upload, index_btn, report_html, stats_md, docs_table, delete_sel, delete_btn, refresh_btn
+    )
+
+
+class DocumentHandlers:
+    """Upload, index and delete, for the tab and for the ``/index`` endpoint."""
+
+    def __init__(self, bot: Assistant, views: DocumentViews) -> None:
+        self.bot = bot
+        self.views = views
+        s = bot.settings
+        self.stager = UploadStager(s.uploads_dir, s.web.upload_max_mb, SUPPORTED_EXTENSIONS)
+
+    def run_index(self, files: Sequence[Any] | None, progress: gr.Progress) -> dict[str, Any]:
+        """Stage the uploads and index the uploads folder; the report as a dict."""
+        staged, rejected = self.stager.stage(files)
+        report: dict[str, Any] = {"added": 0, "updated": 0, "unchanged": 0, "failed": []}
+        if staged:
+
+            def on_progress(done: int, total: int, msg: str) -> None:
+                progress((done, total or None), desc=msg or "Indexing")
+
+            progress(0, desc="Indexing")
+            try:
+                report = self.bot.index([self.stager.folder], on_progress=on_progress).to_dict()
+            except EvchatError as e:
+                raise gr.Error(str(e)) from None
+        report["rejected"] = [{"path": n, "error": w} for n, w in rejected]
+        return report
+
+    def index_uploads(
+        self, files: list[Any] | None, progress: gr.Progress = _PROGRESS
+    ) -> tuple[Any, ...]:
+        """The Index button."""
+        if not files:
+            gr.Warning("Choose one or more files to upload first.")
+            return (gr.update(),) * 5
+        report = self.run_index(files, progress)
+        rejected = [(r["path"], r["error"]) for r in report.pop("rejected")]
+        for name, why in rejected:
+            gr.Warning(f"{name} was rejected: {why}")
+        return (ui.render_report(report, rejected), *self.views.refresh())
+
+    def api_index(self, files: list[Any] | None, progress: gr.Progress = _PROGRESS) -> dict:
+        """The ``/index`` endpoint: index uploaded files; the report as JSON."""
+        report = self.run_index(files, progress)
+        # gradio_client takes any dict with a "path" key for a file to download: rename it.
+        for key in ("failed", "rejected"):
+            report[key] = [
+                {"file": str(f.get("path", "")), "error": str(f.get("error", ""))}
+                for f in report.get(key) or []
+            ]
+        return report
+
+    def delete_docs(self, doc_ids: list[str] | None) -> tuple[Any, ...]:
+        """The Delete selected button."""
+        if not doc_ids:
+            gr.Warning("Select documents to delete first.")
+            return (gr.update(),) * 5
+        try:
+            removed = self.bot.delete(doc_ids)
+        except EvchatError as e:
+            raise gr.Error(str(e)) from None
+        gr.Info(f"Deleted {removed} document(s).")
+        return (f"<p>Deleted {removed} document(s).</p>", *self.views.refresh())
+
+
+def wire_documents_tab(
+    tab: DocumentsTab, handlers: DocumentHandlers, source_filter: gr.Dropdown
+) -> list[Any]:
+    """Connect the tab's events; returns the outputs a page load should refresh."""
+    outputs = [tab.report_html, tab.docs_table, tab.delete_sel, tab.stats_md, source_filter]
+    private: dict[str, Any] = {"api_visibility": "private"}
+    tab.index_btn.click(
+        handlers.index_uploads,
+        [tab.upload],
+        outputs,
+        concurrency_id="index",
+        concurrency_limit=1,
+        **private,
+    )
+    tab.delete_btn.click(
+        handlers.delete_docs, [tab.delete_sel], outputs, concurrency_id="index", **private
+    )
+    tab.refresh_btn.click(handlers.views.refresh, None, outputs[1:], **private)
+    return outputs[1:]
+
+
+def add_index_endpoint(handlers: DocumentHandlers) -> None:
+    """The hidden components behind ``/index`` (file upload in, report out)."""
+    with gr.Row(visible=False):
+        api_files = gr.File(file_count="multiple")
+        api_report = gr.JSON()
+        api_index_btn = gr.Button("index")
+    api_index_btn.click(
+        handlers.api_index,
+        [api_files],
+        [api_report],
+        api_name="index",
+        concurrency_id="index",
+        concurrency_limit=1,
+    )

@@ -1,0 +1,200 @@
+"""HTML rendering for the web app: answers with clickable citations, sources, reports.
+
+Every piece of document text (titles, passages, quotes, sources) goes through
+:func:`html.escape` before it reaches HTML, and only ``http(s)`` URLs ever become links,
+so an indexed document can never inject markup or script into the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from assistant import Answer, Citation, Passage, replace_markers, strip_markers
+
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+REFUSAL_HEADING = "The documents don't say"
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("ui").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def css() -> str:
+    """The app's style sheet (``ui/assets/evchat.css``)."""
+    return _asset("evchat.css")
+
+
+def head() -> str:
+    """The page's extra ``<head>``: the script that opens a cited source on click."""
+    return f"<script>\n{_asset('evchat.js')}</script>\n"
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value (None becomes an empty string)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to show in a Markdown-rendering component: no links, no markup."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) URL, else None (no javascript:, data:, ...)."""
+    if url and _SAFE_URL.match(url.strip()):
+        return url.strip()
+    return None
+
+
+def _marker_link(n: int) -> str:
+    return f'<a href="#cite-{n}" class="cite" data-n="{n}" title="Show source {n}">[{n}]</a>'
+
+
+def _markers_to_links(escaped: str) -> str:
+    return replace_markers(escaped, _marker_link)
+
+
+def render_answer(answer: Answer, question: str | None = None) -> str:
+    """The answer with clickable ``[n]`` markers, or a refusal box."""
+    parts = ['<div class="evchat-answer">']
+    if question is not None and _norm(answer.standalone_question) != _norm(question):
+        parts.append(
+            f'<div class="evchat-standalone">Searched for: {esc(answer.standalone_question)}</div>'
+        )
+    if answer.warning:
+        parts.append(f'<div class="evchat-warning">⚠ {esc(answer.warning)}</div>')
+    if answer.refused:
+        parts.append(render_refusal(answer))
+    elif answer.sentences:
+        shown = []
+        for s in answer.sentences:
+            links = "".join(_marker_link(n) for n in s.citations)
+            text = esc(strip_markers(s.text))
+            if s.supported:
+                shown.append(f'<span class="sentence">{text} {links}</span>')
+            else:
+                shown.append(
+                    f'<span class="sentence unsupported">{text} {links}'
+                    '<span class="badge-unsupported" title="No passage supports this sentence">'
+                    "⚠ unsupported</span></span>"
+                )
+        parts.append("<p>" + " ".join(shown) + "</p>")
+    else:
+        parts.append("<p>" + _markers_to_links(esc(answer.text)) + "</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_refusal(answer: Answer, closest: int = 3) -> str:
+    """A visible refusal, listing the closest passages anyway."""
+    out = [
+        '<div class="evchat-refusal">',
+        f"<h4>⛔ {REFUSAL_HEADING}</h4>",
+        f"<p>{esc(answer.text)}</p>",
+    ]
+    if answer.passages:
+        out.append("<div>Closest passages:</div><ol>")
+        for p in answer.passages[:closest]:
+            snippet = p.text if len(p.text) <= 300 else p.text[:300] + "…"
+            out.append(
+                f"<li><b>{esc(p.title)}</b> <span class='meta'>{esc(p.published_at or '')}"
+                f" · {esc(p.source)}</span><br><span>{esc(snippet)}</span></li>"
+            )
+        out.append("</ol>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _passage_for(c: Citation, passages: Sequence[Passage]) -> Passage | None:
+    for p in passages:
+        if p.chunk_id == c.chunk_id:
+            return p
+    return None
+
+
+def _highlighted(c: Citation, passage: Passage | None) -> str:
+    """The passage text with the quote wrapped in ``<mark>`` (all pieces escaped)."""
+    if passage is None:
+        return f"<mark>{esc(c.quote)}</mark>"
+    text = passage.text
+    start = c.start - passage.start
+    if not (start >= 0 and text[start : start + len(c.quote)] == c.quote):
+        start = text.find(c.quote)
+    if start < 0:
+        return f"<mark>{esc(c.quote)}</mark>"
+    end = start + len(c.quote)
+    return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+
+
+def render_sources(answer: Answer) -> str:
+    """The sources panel: one entry per citation, quote highlighted in its passage."""
+    if answer.refused or not answer.citations:
+        return ""
+    items = []
+    for c in sorted(answer.citations, key=lambda c: c.n):
+        url = safe_url(c.url) or safe_url(c.source)
+        source = (
+            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f"{esc(c.source)}</a>"
+            if url
+            else esc(c.source)
+        )
+        meta = [esc(c.published_at) if c.published_at else "undated", source]
+        if c.page is not None:
+            meta.append(f"page {esc(c.page)}")
+        items.append(
+            f'<li class="source" id="cite-{c.n}" data-doc="{esc(c.doc_id)}">'
+            f"<b>[{c.n}] {esc(c.title)}</b>"
+            f'<div class="meta">{" · ".join(meta)}</div>'
+            f'<div class="passage">{_highlighted(c, _passage_for(c, answer.passages))}</div></li>'
+        )
+    return '<div class="evchat-sources"><h4>Sources</h4><ol>' + "".join(items) + "</ol></div>"
+
+
+def render_report(report: dict[str, Any], rejected: Sequence[tuple[str, str]] = ()) -> str:
+    """An indexing report: counts, then every rejected or failed file with its reason."""
+    counts = ", ".join(
+        f"{k} {int(report.get(k, 0) or 0)}" for k in ("added", "updated", "unchanged", "removed")
+    )
+    failed = list(report.get("failed") or [])
+    out = [
+        '<div class="evchat-report">',
+        f"<p><b>Indexed:</b> {esc(counts)}, failed {len(failed) + len(rejected)}"
+        + (
+            f" — {int(report.get('documents', 0) or 0)} documents,"
+            f" {int(report.get('chunks', 0) or 0)} chunks in the index."
+            if "documents" in report
+            else ""
+        )
+        + "</p>",
+    ]
+    errors = [(name, why) for name, why in rejected]
+    errors += [(str(f.get("path", "")), str(f.get("error", ""))) for f in failed]
+    if errors:
+        out.append("<ul>")
+        out.extend(f'<li class="err"><b>{esc(n)}</b>: {esc(w)}</li>' for n, w in errors)
+        out.append("</ul>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def format_timestamp(ts: float | str | None) -> str:
+    """A UNIX time (or an ISO time string) as ``YYYY-MM-DD HH:MM``, or "never"."""
+    if not ts:
+        return "never"
+    if isinstance(ts, str):
+        return ts.replace("T", " ")[:16]
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip("?.! ")

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Keep the architecture honest: the direction of imports, no cycles, short functions.
+
+Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``):
+
+* **flow** — data flows ``index/ → assistant/ → ui/, app.py`` and never back: ``index``
+  imports nothing of ``assistant``/``ui``/``app``; ``assistant`` nothing of ``ui``/``app``
+  (except the one lazy import of the web app by ``evchat serve``, inside a function);
+  ``ui`` and ``app.py`` use only the public ``assistant`` package (``from assistant import
+  …``), never its inner modules, and never ``index``.
+* **cycles** — no import cycle between modules (counting module-level imports).
+* **length** — no function or method longer than ``MAX_LINES`` lines.
+
+Exit code 1 with one line per problem, 0 when everything holds.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("index", "assistant", "ui")
+MAX_LINES = 60
+LAYER = {"index": 0, "assistant": 1, "ui": 2, "app": 2}
+# Imports against the flow that are allowed because they happen inside a function, at run
+# time, for a delivery surface that starts another one: (importing module, imported module).
+LAZY_ALLOWED = {("assistant.cli", "app")}
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the product, by dotted name."""
+    found = {"app": ROOT / "app.py"}
+    for pkg in PACKAGES:
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
+    """(imported module, line, at module level) for every import of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    top = {id(n) for n in tree.body}
+    top |= {id(n) for stmt in tree.body if isinstance(stmt, ast.If) for n in stmt.body}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno, id(node) in top
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module, node.lineno, id(node) in top
+            for alias in node.names:  # "from index.store import bm25" imports a module too
+                yield f"{node.module}.{alias.name}", node.lineno, id(node) in top
+
+
+def _type_checking_only(path: Path) -> set[int]:
+    """Lines of imports under ``if TYPE_CHECKING:`` (they never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines: set[int] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            lines |= {n.lineno for n in ast.walk(node) if hasattr(n, "lineno")}
+    return lines
+
+
+def flow_problems(mods: dict[str, Path]) -> tuple[list[str], dict[str, set[str]]]:
+    """Imports against the flow, and the module-level import graph."""
+    problems: list[str] = []
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for name, path in mods.items():
+        top_pkg = name.split(".")[0]
+        skip = _type_checking_only(path)
+        for target, line, at_top in imports(path, name):
+            target_pkg = target.split(".")[0]
+            if target_pkg not in LAYER or line in skip:
+                continue
+            where = f"{path.relative_to(ROOT)}:{line}"
+            if target in mods and target != name and at_top:
+                graph[name].add(target)
+            if LAYER[target_pkg] > LAYER[top_pkg]:
+                if not at_top and (name, target) in LAZY_ALLOWED:
+                    continue
+                problems.append(f"{where}: {name} imports {target} against the flow")
+            elif top_pkg in ("ui", "app") and target_pkg == "index":
+                problems.append(f"{where}: {name} reaches into index ({target})")
+            elif top_pkg in ("ui", "app") and target_pkg == "assistant" and target != "assistant":
+                if target.rsplit(".", 1)[0] == "assistant" and target not in mods:
+                    continue  # "from assistant import Name": a public name
+                problems.append(f"{where}: {name} uses assistant's inner module {target}")
+    return problems, graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[str]:
+    """One line per import cycle (found by depth-first search)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append("import cycle: " + " → ".join([*stack[stack.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def long_functions(mods: dict[str, Path]) -> list[str]:
+    """Functions and methods longer than MAX_LINES (decorators and docstring included)."""
+    problems = []
+    for path in mods.values():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_LINES:
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: {node.name} is {length} lines "
+                        f"(at most {MAX_LINES})"
+                    )
+    return problems
+
+
+def main() -> int:
+    """Print every problem; exit 1 if there is any."""
+    mods = modules()
+    problems, graph = flow_problems(mods)
+    problems += cycles(graph) + long_functions(mods)
+    for line in problems:
+        print(line)
+    print(
+        f"architecture: {len(mods)} modules, "
+        + (f"{len(problems)} problem(s)" if problems else "imports flow one way, no cycles, ")
+        + ("" if problems else f"no function over {MAX_LINES} lines")
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

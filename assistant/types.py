@@ -76,11 +76,43 @@ class Citation:
 
 @dataclass(frozen=True)
 class AnswerSentence:
-    """One sentence of an answer with the citation numbers it carries."""
+    """One sentence of an answer with the citation numbers it carries.
+
+    An unsupported sentence says why: ``reason`` in one sentence, and, when its facts
+    differ from the passage it would cite, the claim's facts that the passage does not
+    state (``missing``, as written in the sentence) and the pairs that contradict it
+    (``conflicts``: claim fact, passage fact), e.g. ``[("$69 billion", "$44 billion")]``.
+    """
 
     text: str
     citations: tuple[int, ...]
     supported: bool
+    reason: str | None = None
+    missing: tuple[str, ...] = ()
+    conflicts: tuple[tuple[str, str], ...] = ()
+
+    def explanation(self) -> str:
+        """Why the sentence is flagged, in plain words ("" when it is supported)."""
+        if self.supported:
+            return ""
+        parts = [self.reason or "No passage supports this sentence."]
+        if self.missing:
+            parts.append("Not in the passage: " + "; ".join(self.missing) + ".")
+        if self.conflicts:
+            pairs = [f"{claim} (the passage says {said})" for claim, said in self.conflicts]
+            parts.append("Differs from the passage: " + "; ".join(pairs) + ".")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used by the CLI and the web API."""
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "reason": self.reason,
+            "missing": list(self.missing),
+            "conflicts": [list(pair) for pair in self.conflicts],
+        }
 
 
 @dataclass
@@ -118,6 +150,7 @@ class Answer:
                 {"doc_id": p.doc_id, "text": p.text, "score": round(p.score, 4)}
                 for p in self.passages
             ],
+            "sentences": [sentence.to_dict() for sentence in self.sentences],
             "unsupported": self.unsupported,
             "answerer": self.answerer,
             "warning": self.warning,

@@ -51,10 +51,12 @@ SEMANTIC_MARGIN = 0.10  # the closest option's lead over the next one, at least
 
 @dataclass(frozen=True)
 class ChoicePick:
-    """The option the evidence names and the sentence that names it."""
+    """The option the evidence names and the sentence that names it (``by_meaning``: no
+    sentence names an option; this one is closest in meaning to the best evidence)."""
 
     choice: str
     sentence: ScoredSentence
+    by_meaning: bool = False
 
 
 def clean_choices(choices: Sequence[str] | None) -> list[str]:
@@ -128,7 +130,7 @@ def choose_option(
 
 def choice_draft(pick: ChoicePick) -> QuoteDraft:
     """The option the evidence names, followed by the sentence that names it."""
-    return QuoteDraft([pick.sentence], lead=f"{pick.choice} — ")
+    return QuoteDraft([pick.sentence], lead=pick.choice, lead_by_meaning=pick.by_meaning)
 
 
 def _closest_choice(
@@ -144,7 +146,7 @@ def _closest_choice(
     if best[order[0]] - best[order[1]] < SEMANTIC_MARGIN:
         return None
     j = int(order[0])
-    return ChoicePick(choices[j], top[int(np.argmax(sims[j]))])
+    return ChoicePick(choices[j], top[int(np.argmax(sims[j]))], by_meaning=True)
 
 
 def _named_choice(

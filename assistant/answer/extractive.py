@@ -21,10 +21,13 @@ LEAD_MARGIN = 0.1  # a named source's best sentence is quoted this close to the 
 
 @dataclass(frozen=True)
 class QuoteDraft:
-    """An answer made of passage sentences; ``lead`` opens the first one (an option)."""
+    """An answer made of passage sentences; ``lead`` (an option, or a short answer) opens
+    the first one as ``"lead — sentence"``; ``lead_by_meaning``: the lead is the option
+    closest in meaning to the sentence, which does not name it."""
 
     sentences: list[ScoredSentence]
     lead: str = ""
+    lead_by_meaning: bool = False
 
 
 def extractive_draft(

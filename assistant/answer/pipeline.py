@@ -86,9 +86,11 @@ class AnswerPipeline:
         if passes_gate(scored, passages, self.settings.answering.refusal_threshold):
             draft = yield from self.draft(req, standalone, scored, passages, scorer)
             if draft is not None:
+                t3 = time.perf_counter()
                 verified = verify(
                     draft, passages, scorer, self.settings.answering, standalone, req.options
                 )
+                timings["verify"] = _ms(t3)
                 if isinstance(draft, QuoteDraft) and verified.text:
                     yield verified.text
         timings["answer"] = _ms(t2)

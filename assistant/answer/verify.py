@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.choices import MIN_SUPPORT, option_sentences
+from assistant.answer.claims import ClaimCheck, check_claim
 from assistant.answer.evidence import candidate_sentences
 from assistant.answer.extractive import QuoteDraft
 from assistant.answer.generated import ModelDraft
@@ -74,7 +75,7 @@ def verify(
 ) -> VerifiedAnswer:
     """Verify either kind of draft (see the module docstring)."""
     if isinstance(draft, QuoteDraft):
-        return verify_quotes(draft, passages)
+        return verify_quotes(draft, passages, question)
     verified = verify_generated(
         draft.text,
         passages,
@@ -88,18 +89,50 @@ def verify(
     return verified
 
 
-def verify_quotes(draft: QuoteDraft, passages: list[Passage]) -> VerifiedAnswer:
-    """An answer quoting the draft's sentences, each with its own citation; the draft's
-    ``lead`` (an option) opens the first sentence."""
+def verify_quotes(draft: QuoteDraft, passages: list[Passage], question: str = "") -> VerifiedAnswer:
+    """An answer quoting the draft's sentences, each with its own citation.
+
+    The quotes are verbatim by construction. What the extractive answerer adds of its own,
+    the ``lead`` that opens the first sentence (an option or a short answer), is
+    fact-checked against the quoted sentence and its passage's headline (see
+    :func:`_checked_lead`).
+    """
+    lead, warning = _checked_lead(draft, passages, question)
     citations = []
     sentences = []
     parts = []
     for n, s in enumerate(draft.sentences, start=1):
         citations.append(make_citation(n, passages[s.passage], s.start, s.end, s.score))
-        shown = (draft.lead if n == 1 else "") + display_sentence(s.text)
+        shown = (f"{lead} — " if n == 1 and lead else "") + display_sentence(s.text)
         sentences.append(AnswerSentence(shown, (n,), True))
         parts.append(with_markers(shown, (n,)))
-    return VerifiedAnswer(" ".join(parts), sentences, citations)
+    return VerifiedAnswer(" ".join(parts), sentences, citations, warning)
+
+
+def _checked_lead(
+    draft: QuoteDraft, passages: list[Passage], question: str
+) -> tuple[str, str | None]:
+    """(the lead to show, a warning). A lead the quoted passage states is shown as it is;
+    an option chosen by meaning that the passage does not name is shown marked as such;
+    any other lead the passage does not state is left out. The warning says which."""
+    if not draft.lead or not draft.sentences:
+        return draft.lead, None
+    first = draft.sentences[0]
+    check = check_claim(
+        draft.lead,
+        [first.text],
+        published_at=passages[first.passage].published_at,
+        title=passages[first.passage].title,
+        context=question,
+    )
+    if check.supported:
+        return draft.lead, None
+    if draft.lead_by_meaning:
+        return f"{draft.lead} (closest in meaning)", (
+            f"The passages do not name {draft.lead!r}: it is the option closest in meaning "
+            "to the quoted sentence."
+        )
+    return "", f"The passages do not state {draft.lead!r}; the closest sentence is quoted."
 
 
 def verify_generated(
@@ -113,52 +146,124 @@ def verify_generated(
 ) -> VerifiedAnswer:
     """Check every sentence of a model's answer against the passages it cites.
 
-    A cited passage supports a sentence when one of its sentences scores at least
-    ``threshold``; that sentence becomes the quote. Uncited sentences get a citation
-    when some passage clearly supports them. Citations are renumbered 1..n in order of
-    first use; markers that cite nothing verifiable are removed.
+    A sentence is supported when a cited passage has a sentence that supports it (support
+    score at least ``threshold``; that sentence becomes the quote) **and** the claim check
+    finds every name, number, date and negation of the sentence stated by that passage
+    (:mod:`assistant.answer.claims`). Uncited sentences get a citation when some passage
+    clearly supports them. Citations are renumbered 1..n in order of first use; markers
+    that cite nothing verifiable are removed; an unsupported sentence says why.
 
     With the ``options`` of a multiple-choice ``question``, a sentence naming one option
     ("Toyota.") says too little for the support score; it is supported by the same rule
     the extractive answerer uses: a cited passage sentence names that option and supports
     the question (:func:`assistant.answer.choices.option_sentences`).
     """
-    spans = sentence_spans(raw.strip())
-    body = raw.strip()
-    cands = candidate_sentences(passages)
-    # Every answer sentence is checked against (some of) the same passage sentences:
-    # embed them once.
-    cand_vectors = scorer.embedder.embed_array([c[3] for c in cands])
-    citations: dict[tuple[str, int], Citation] = {}
+    checker = _SentenceChecker(passages, scorer, threshold, question, options)
     out_sentences: list[AnswerSentence] = []
     parts: list[str] = []
-    for a, b in spans:
-        sentence = body[a:b]
+    body = raw.strip()
+    for a, b in sentence_spans(body):
+        checked = checker.check(body[a:b])
+        if checked is None or (not checked.supported and drop_unsupported):
+            continue
+        out_sentences.append(checked)
+        parts.append(with_markers(checked.text, checked.citations))
+    return VerifiedAnswer(" ".join(parts), out_sentences, checker.citation_list())
+
+
+class _SentenceChecker:
+    """Verifies a model's sentences one at a time against one answer's passages."""
+
+    def __init__(
+        self,
+        passages: list[Passage],
+        scorer: SupportScorer,
+        threshold: float,
+        question: str,
+        options: Sequence[str],
+    ) -> None:
+        self.passages = passages
+        self.scorer = scorer
+        self.threshold = threshold
+        self.question = question
+        self.options = options
+        self.cands = candidate_sentences(passages)
+        # Every answer sentence is checked against (some of) the same passage sentences:
+        # embed them once.
+        self.vectors = scorer.embedder.embed_array([c[3] for c in self.cands])
+        self.citations: dict[tuple[str, int], Citation] = {}
+        self._evidence: dict[int, list[str]] = {}
+
+    def citation_list(self) -> list[Citation]:
+        """The citations made so far, numbered in order of first use."""
+        return list(self.citations.values())
+
+    def check(self, sentence: str) -> AnswerSentence | None:
+        """The verdict on one sentence (None for a sentence that is only markers)."""
         claim = strip_markers(sentence)
         if not claim:
-            continue
-        cited = [n - 1 for n in marker_numbers(sentence) if 1 <= n <= len(passages)]
-        pool = [i for i, c in enumerate(cands) if c[0] in cited or not cited]
-        need = threshold if cited else threshold + UNCITED_BONUS
-        best = _best_support(claim, cands, pool, cand_vectors, scorer)
-        if options and (best is None or best[1] < need):
-            texts = [c[3] for c in cands]
-            naming = option_sentences(question, options, claim, texts, pool)
-            best = _best_support(question, cands, naming, cand_vectors, scorer)
-            need = min(need, MIN_SUPPORT)
-        numbers: tuple[int, ...] = ()
-        if best is not None and best[1] >= need:
-            (pi, s, e, _text), score = best
-            key = (passages[pi].chunk_id, s)
-            if key not in citations:
-                citations[key] = make_citation(len(citations) + 1, passages[pi], s, e, score)
-            numbers = (citations[key].n,)
-        supported = bool(numbers)
-        if not supported and drop_unsupported:
-            continue
-        out_sentences.append(AnswerSentence(claim, numbers, supported))
-        parts.append(with_markers(claim, numbers))
-    return VerifiedAnswer(" ".join(parts), out_sentences, list(citations.values()))
+            return None
+        cited = [n - 1 for n in marker_numbers(sentence) if 1 <= n <= len(self.passages)]
+        supporting = self._supporting(claim, cited)
+        if not supporting:
+            where = "The cited passage does not say this." if cited else "No passage says this."
+            return AnswerSentence(claim, (), False, reason=where)
+        failed: ClaimCheck | None = None
+        for (pi, s, e, _text), score in supporting:
+            facts = self._facts(claim, pi)
+            if facts.supported:
+                return AnswerSentence(claim, (self._cite(pi, s, e, score),), True)
+            failed = failed or facts
+        assert failed is not None
+        return AnswerSentence(
+            claim,
+            (),
+            False,
+            reason="Its names, numbers, dates or negations differ from the passage.",
+            missing=failed.missing,
+            conflicts=failed.conflicts,
+        )
+
+    def _supporting(
+        self, claim: str, cited: list[int]
+    ) -> list[tuple[tuple[int, int, int, str], float]]:
+        """For each passage in play (the cited ones, else all), its best sentence for the
+        claim when that reaches the support it needs; best first."""
+        need = self.threshold if cited else self.threshold + UNCITED_BONUS
+        found = []
+        for pi in cited or range(len(self.passages)):
+            pool = [i for i, c in enumerate(self.cands) if c[0] == pi]
+            best = _best_support(claim, self.cands, pool, self.vectors, self.scorer)
+            if self.options and (best is None or best[1] < need):
+                texts = [c[3] for c in self.cands]
+                naming = option_sentences(self.question, self.options, claim, texts, pool)
+                best = _best_support(self.question, self.cands, naming, self.vectors, self.scorer)
+                if best is not None and best[1] >= min(need, MIN_SUPPORT):
+                    found.append(best)
+                continue
+            if best is not None and best[1] >= need:
+                found.append(best)
+        found.sort(key=lambda item: item[1], reverse=True)
+        return found if cited else found[:1]
+
+    def _facts(self, claim: str, pi: int) -> ClaimCheck:
+        passage = self.passages[pi]
+        if pi not in self._evidence:
+            self._evidence[pi] = [passage.text[a:b] for a, b in sentence_spans(passage.text)]
+        return check_claim(
+            claim,
+            self._evidence[pi],
+            published_at=passage.published_at,
+            title=passage.title,
+            context=self.question,
+        )
+
+    def _cite(self, pi: int, start: int, end: int, score: float) -> int:
+        key = (self.passages[pi].chunk_id, start)
+        if key not in self.citations:
+            n = len(self.citations) + 1
+            self.citations[key] = make_citation(n, self.passages[pi], start, end, score)
+        return self.citations[key].n
 
 
 def _best_support(

@@ -20,7 +20,7 @@ def test_an_answer_passes_every_stage_and_reports_their_times(
     sample_assistant: Assistant,
 ) -> None:
     answer = sample_assistant.ask("Which automaker became the eighth investor in Ionna?")
-    assert list(answer.timings_ms) == ["condense", "retrieve", "answer"]
+    assert list(answer.timings_ms) == ["condense", "retrieve", "verify", "answer"]
     assert not answer.refused and answer.citations
     assert answer.citations[0].quote in answer.text
 

@@ -198,3 +198,87 @@ def test_fake_marker_in_document_never_becomes_a_citation(
     assert len(answer.citations) < 3
     # The quote itself stays verbatim, look-alike marker and all.
     assert any("[3]" in c.quote for c in answer.citations)
+
+
+# --- the claim check: names, numbers, dates and negation must agree -------------------------
+
+DEAL = (
+    "Stellantis agreed on Monday to buy a 21% stake in Leapmotor in a roughly $1.6 billion "
+    "deal. The carmaker will not build Leapmotor cars in Europe before 2026."
+)
+
+
+@pytest.fixture(scope="module")
+def deal() -> list[Passage]:
+    return [passage(1, DEAL)]
+
+
+def test_faithful_sentence_is_supported_and_quoted(
+    scorer: SupportScorer, deal: list[Passage]
+) -> None:
+    v = verify_generated(
+        "Stellantis agreed to buy a 21% stake in Leapmotor [1].", deal, scorer, THRESHOLD
+    )
+    assert v.sentences[0].supported and v.citations[0].quote.startswith("Stellantis agreed")
+
+
+def test_swapped_number_is_flagged_unsupported(scorer: SupportScorer, deal: list[Passage]) -> None:
+    v = verify_generated(
+        "Stellantis agreed to buy a 21% stake in Leapmotor in a roughly $6.9 billion deal [1].",
+        deal,
+        scorer,
+        THRESHOLD,
+    )
+    s = v.sentences[0]
+    assert not s.supported and s.citations == () and v.citations == []
+    assert ("$6.9 billion", "$1.6 billion") in s.conflicts or "$6.9 billion" in s.missing, s
+
+
+def test_swapped_name_is_flagged_unsupported(scorer: SupportScorer, deal: list[Passage]) -> None:
+    v = verify_generated(
+        "Renault agreed on Monday to buy a 21% stake in Leapmotor [1].", deal, scorer, THRESHOLD
+    )
+    s = v.sentences[0]
+    assert not s.supported
+    assert "Renault" in s.missing or any(c[0] == "Renault" for c in s.conflicts), s
+
+
+def test_flipped_negation_is_flagged_unsupported(
+    scorer: SupportScorer, deal: list[Passage]
+) -> None:
+    v = verify_generated(
+        "The carmaker will build Leapmotor cars in Europe before 2026 [1].", deal, scorer, THRESHOLD
+    )
+    assert not v.sentences[0].supported and v.sentences[0].reason
+
+
+def test_swapped_year_is_flagged_unsupported(scorer: SupportScorer, deal: list[Passage]) -> None:
+    v = verify_generated(
+        "The carmaker will not build Leapmotor cars in Europe before 2029 [1].",
+        deal,
+        scorer,
+        THRESHOLD,
+    )
+    s = v.sentences[0]
+    assert not s.supported and (s.missing or s.conflicts), s
+
+
+def test_a_sentence_stating_less_than_the_passage_passes(
+    scorer: SupportScorer, deal: list[Passage]
+) -> None:
+    v = verify_generated(
+        "Stellantis agreed to buy a stake in Leapmotor [1].", deal, scorer, THRESHOLD
+    )
+    assert v.sentences[0].supported
+
+
+def test_the_verdict_explains_itself_in_the_json(
+    scorer: SupportScorer, deal: list[Passage]
+) -> None:
+    v = verify_generated(
+        "Stellantis agreed to buy a 45% stake in Leapmotor [1].", deal, scorer, THRESHOLD
+    )
+    d = v.sentences[0].to_dict()
+    assert d["supported"] is False and d["reason"]
+    assert d["missing"] or d["conflicts"]
+    assert all(isinstance(pair, list) and len(pair) == 2 for pair in d["conflicts"])

@@ -15,7 +15,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from assistant import Answer, Citation, Passage, replace_markers, strip_markers
+from assistant import (
+    Answer,
+    AnswerSentence,
+    Citation,
+    Passage,
+    replace_markers,
+    strip_markers,
+)
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -82,16 +89,21 @@ def render_answer(answer: Answer, question: str | None = None) -> str:
             if s.supported:
                 shown.append(f'<span class="sentence">{text} {links}</span>')
             else:
-                shown.append(
-                    f'<span class="sentence unsupported">{text} {links}'
-                    '<span class="badge-unsupported" title="No passage supports this sentence">'
-                    "⚠ unsupported</span></span>"
-                )
+                shown.append(f'<span class="sentence unsupported">{text} {links}{_flag(s)}</span>')
         parts.append("<p>" + " ".join(shown) + "</p>")
     else:
         parts.append("<p>" + _markers_to_links(esc(answer.text)) + "</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _flag(sentence: AnswerSentence) -> str:
+    """The "unsupported" badge: the explanation on hover and, expanded, below it."""
+    why = esc(sentence.explanation())
+    return (
+        f'<details class="badge-unsupported" title="{why}"><summary>⚠ unsupported</summary>'
+        f'<span class="why">{why}</span></details>'
+    )
 
 
 def render_refusal(answer: Answer, closest: int = 3) -> str:

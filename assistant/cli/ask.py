@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
     print(answer.text)
+    for s in answer.sentences:
+        if not s.supported:
+            print(f"  ⚠ unsupported: {s.text} — {s.explanation()}")
     for c in answer.citations:
         where = f", p. {c.page}" if c.page else ""
         print(f"  [{c.n}] {c.title} ({c.published_at or 'undated'}; {c.source}{where})")

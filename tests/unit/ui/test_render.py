@@ -47,3 +47,20 @@ def test_rendering_escapes_and_marks() -> None:
     assert ui.REFUSAL_HEADING in ui.render_answer(refusal) and "Closest passages" in (
         ui.render_answer(refusal)
     )
+
+
+def test_the_unsupported_flag_says_what_failed_escaped() -> None:
+    flagged = AnswerSentence(
+        "Stellantis paid $6.9 billion <b>.",
+        (),
+        False,
+        reason="Its names, numbers, dates or negations differ from the passage.",
+        missing=("<script>",),
+        conflicts=(("$6.9 billion", "$1.6 billion"),),
+    )
+    answer = Answer("x", False, [], [], "q", sentences=[flagged])
+    html_out = ui.render_answer(answer)
+    assert "⚠ unsupported" in html_out and "<details" in html_out
+    assert "$6.9 billion (the passage says $1.6 billion)" in html_out
+    assert "Not in the passage: &lt;script&gt;" in html_out and "<script>" not in html_out
+    assert "<b>" not in html_out

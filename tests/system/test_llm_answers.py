@@ -126,6 +126,46 @@ def test_llm_multiple_choice_answer_is_verified(llm_bot: Assistant) -> None:
     assert_well_formed(answer)
 
 
+FACT_QUESTIONS = [
+    "Where has BYD run an electric bus factory in Hungary since 2017?",
+    "Which automaker joined Ionna as its eighth investor?",
+    "What share of new cars sold in Norway in 2024 were fully electric?",
+    "What definitive EU duty applies to Tesla's Shanghai-made cars?",
+    "What happened to lithium prices in 2023?",
+    "How much did battery pack prices fall in 2024?",
+]
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+[A-Za-z]*")
+
+
+def facts_absent_from(sentence: str, evidence: str) -> list[str]:
+    """Digits and capitalised names of ``sentence`` that ``evidence`` lacks: a plain
+    string-level oracle, independent of the claim checker and more lenient than it (a
+    name counts as present when a word of the evidence shares its first four letters, so
+    that "Chinese" is found in "China")."""
+    flat = evidence.replace(",", "")
+    absent = [n for n in _NUMBER.findall(sentence) if n.replace(",", "") not in flat]
+    words = {w[:4].lower() for w in re.findall(r"[A-Za-z]+", evidence)}
+    absent += [n for n in _NAME.findall(sentence.strip()) if n[:4].lower() not in words]
+    return absent
+
+
+@pytest.mark.parametrize("question", FACT_QUESTIONS)
+def test_smollm_sentences_shown_as_supported_state_only_facts_of_their_passages(
+    llm_bot: Assistant, question: str
+) -> None:
+    """SmolLM2-135M is often wrong: whatever it makes up must come back flagged."""
+    answer = llm_bot.ask(question)
+    assert_well_formed(answer)
+    texts = {p.chunk_id: f"{p.title}. {p.text}" for p in answer.passages}  # headline too
+    for s in answer.sentences:
+        if not s.supported:
+            assert s.reason, s
+            continue
+        cited = " ".join(texts[c.chunk_id] for c in answer.citations if c.n in s.citations)
+        assert facts_absent_from(s.text, cited) == [], (s.text, cited)
+
+
 # --- failures -------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ LLAMA_CMAKE := -DGGML_NATIVE=OFF
 UV_VERSION  := 0.13.9
 TOOLS       := .venv-tools
 
-.PHONY: run install test test-fast lint arch eval eval-check bench chromium lock clean
+.PHONY: run install test test-fast lint arch eval eval-check verify-check bench chromium lock clean
 
 run: install
 	$(BIN)/python app.py
@@ -63,9 +63,14 @@ eval: $(TEST_STAMP)
 eval-check: install
 	EVCHAT_HOME=.evchat-eval $(BIN)/evchat eval $(EVAL_DIR) --floor benchmarks/eval_floor.json
 
+# The verifier on dev-set claims (a fake model says each claim; see benchmarks/verify.py).
+verify-check: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.verify --home .evchat-eval --no-before --floor benchmarks/verify_floor.json
+
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.ingest
 	$(BIN)/python -m benchmarks.query
+	$(BIN)/python -m benchmarks.verify --home .evchat-eval --chart docs/bench-verify.png
 
 # uv resolves one cross-platform lock (uv.lock) from pyproject.toml; pip installs its
 # hash-pinned exports. `make lock UPGRADE=1` takes the newest versions the ranges allow.

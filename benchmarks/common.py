@@ -29,7 +29,10 @@ from langchain_core.embeddings import Embeddings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-DEV_DOCS = Path(os.environ.get("EVCHAT_BENCH_DEV_DOCS", "/work/shared/eval/dev/documents.jsonl"))
+# The dev set beside the checkout (../shared/eval/dev, as in CI), unless set explicitly.
+DEV_DOCS = Path(
+    os.environ.get("EVCHAT_BENCH_DEV_DOCS", REPO.parent / "shared/eval/dev/documents.jsonl")
+)
 DEV_QUESTIONS = DEV_DOCS.with_name("questions.jsonl")
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -21,6 +21,7 @@ ANSWER_KEYS = {
     "standalone_question",
     "citations",
     "passages",
+    "sentences",
     "unsupported",
     "answerer",
     "warning",

@@ -71,7 +71,8 @@ def select_answer(
 
     ``lead`` sentences (best first) come before the rest, each kept when it reaches
     ``threshold`` or comes within :data:`LEAD_MARGIN` of the first: a comparison across
-    named sources quotes every source it can.
+    named sources quotes every source it can. The same sentence (two sources or two
+    overlapping chunks quoting it word for word) is never quoted twice.
     """
     picked: list[ScoredSentence] = []
     seen_terms: list[set[str]] = []
@@ -79,7 +80,12 @@ def select_answer(
     def take(s: ScoredSentence, dedupe: bool = True) -> None:
         t = terms(s.text)
         duplicate = any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms)
-        if s not in picked and not (dedupe and duplicate):
+        same = any(
+            " ".join(s.text.split()) == " ".join(p.text.split())
+            or (p.passage == s.passage and s.start < p.end and p.start < s.end)
+            for p in picked
+        )
+        if not same and not (dedupe and duplicate):
             picked.append(s)
             seen_terms.append(t)
 

@@ -149,7 +149,8 @@ def verify_generated(
         numbers: tuple[int, ...] = ()
         if best is not None and best[1] >= need:
             (pi, s, e, _text), score = best
-            key = (passages[pi].chunk_id, s)
+            # Keyed by document offsets: overlapping chunks hold the same sentence.
+            key = (passages[pi].doc_id, passages[pi].start + s)
             if key not in citations:
                 citations[key] = make_citation(len(citations) + 1, passages[pi], s, e, score)
             numbers = (citations[key].n,)

@@ -128,7 +128,7 @@ def choose_option(
 
 def choice_draft(pick: ChoicePick) -> QuoteDraft:
     """The option the evidence names, followed by the sentence that names it."""
-    return QuoteDraft([pick.sentence], lead=f"{pick.choice} — ")
+    return QuoteDraft([pick.sentence], lead=f"{pick.choice} — ", short=pick.choice)
 
 
 def _closest_choice(

@@ -39,8 +39,8 @@ _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??\s*$
 _AND = re.compile(r"^\s*(?:and|also|but)\b[,\s]*(.+)$", re.IGNORECASE)
 _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|theirs|he|she|him|his|her|hers|there|then|this|those"
-    r"|these|such|the same|which ones?|both|either|the (?:company|firm|automaker|carmaker|maker|group|plant|factory"
-    r"|country|government|deal|report|article|one|ones|former|latter))\b",
+    r"|these|such|the same|which ones?|both|either|the (?:company|firm|automaker|carmaker|maker"
+    r"|group|plant|factory|country|government|deal|report|article|one|ones|former|latter))\b",
     re.IGNORECASE,
 )
 # Words after which "this/that/these/those" point to time or are part of the question

@@ -21,10 +21,12 @@ LEAD_MARGIN = 0.1  # a named source's best sentence is quoted this close to the 
 
 @dataclass(frozen=True)
 class QuoteDraft:
-    """An answer made of passage sentences; ``lead`` opens the first one (an option)."""
+    """An answer made of passage sentences; ``lead`` opens the first one ("Tesla — ",
+    "Yes — "), ``short`` is the short answer it states (the option, the name, "Yes")."""
 
     sentences: list[ScoredSentence]
     lead: str = ""
+    short: str | None = None
 
 
 def extractive_draft(

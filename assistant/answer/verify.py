@@ -62,6 +62,7 @@ class VerifiedAnswer:
     sentences: list[AnswerSentence]
     citations: list[Citation]
     warning: str | None = None  # e.g. "the model's stream was cut"
+    short_answer: str | None = None  # the draft's short answer ("Tesla", "Yes")
 
 
 def verify(
@@ -99,7 +100,7 @@ def verify_quotes(draft: QuoteDraft, passages: list[Passage]) -> VerifiedAnswer:
         shown = (draft.lead if n == 1 else "") + display_sentence(s.text)
         sentences.append(AnswerSentence(shown, (n,), True))
         parts.append(with_markers(shown, (n,)))
-    return VerifiedAnswer(" ".join(parts), sentences, citations)
+    return VerifiedAnswer(" ".join(parts), sentences, citations, short_answer=draft.short)
 
 
 def verify_generated(

@@ -15,7 +15,8 @@ ranked by its sentence's support for the question plus its fit:
 
 and less when its sentence lists many candidates of the kind ("GM, Ford, Toyota and
 Volkswagen"), which vouches for none of them. The winner opens the answer, followed by
-the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``.
+the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``; other
+quoted sentences must name it too.
 
 :func:`holds_answer` is the other half of the near-miss refusal
 (:mod:`assistant.answer.near_miss`): whether a sentence holds any span of the asked kind.
@@ -54,7 +55,7 @@ TITLE_FIT = 0.08  # the passage's headline names the candidate
 SUBJECT_FIT = 0.05  # the candidate opens its sentence (within the first few words)
 SUBJECT_CHARS = 25
 PERSON_FIT = 0.05  # a full name when a person is asked for
-VOTE = 0.04  # each other top sentence naming the candidate
+VOTE = 0.02  # each other document among the top sentences naming the candidate
 LIST_PENALTY = 0.03  # per candidate of the kind beyond two in the same sentence
 
 
@@ -126,15 +127,18 @@ def find_short_answer(
 
 def _plausible(span: Span, sentence: ScoredSentence, passage: Passage) -> bool:
     """Not a capitalised ordinary word opening the sentence ("Pushing back …", "Around
-    4% …") nor a dateline ("WASHINGTON –"): a single word at the start counts as a name
-    only when the passage also writes it capitalised elsewhere, or it is an acronym."""
+    4% …", "Tariffs are …") nor a dateline ("WASHINGTON –"): a single word at the start
+    is no name when the passage also writes it in lower case, or it reads as a gerund or
+    an adverb."""
     if span.kind != NAME or span.start > 0 or " " in span.text:
         return True
     rest = sentence.text[span.end : span.end + 3]
     if span.text.isupper():
         return len(span.text) <= 5 and not rest.strip().startswith(("–", "—", "-"))
-    others = passage.text.replace(sentence.text, " ") + " " + passage.title
-    return bool(re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(span.text)}\b", others[1:]))
+    word = span.text.lower()
+    if word.endswith(("ing", "ly")):
+        return False
+    return not re.search(rf"\b{re.escape(word)}\b", passage.text)
 
 
 def short_answer_draft(
@@ -150,10 +154,13 @@ def short_answer_draft(
     if found is None:
         return draft
     first = found.sentence
+    # The other quotes must name the short answer too: a sentence that does not is not
+    # evidence for it.
     rest = [
         s
         for s in draft.sentences
         if not (s.passage == first.passage and s.start < first.end and first.start < s.end)
+        and f" {key(found.text)} " in f" {key(s.text)} "
     ]
     return QuoteDraft([first, *rest][:max_sentences], lead=f"{found.text} — ", short=found.text)
 

@@ -56,7 +56,8 @@ COMMON_CAPS = frozenset(
     Her We Our Some Other Many Most According After Before While When Where What Which Who
     Why How If As By From With About Over Under Last Next Since During Such Both Each Every
     Even Also Still Yet Now Then There Here Not No Yes All Any Only Meanwhile However Today
-    Tomorrow Yesterday Earlier Later Recent Recently New Mr Mrs Ms Dr CEO Chief""".split()
+    Tomorrow Yesterday Earlier Later Recent Recently New Mr Mrs Ms Dr CEO Chief Around
+    Nearly About Almost Several Despite Although Because Through Among Without""".split()
 )
 _NOT_NAMES = frozenset(_MONTHS.split("|")) | frozenset(_WEEKDAYS.split("|"))
 
@@ -145,19 +146,37 @@ def find_spans(sentence: str, kind: str) -> list[Span]:
     return names(sentence)
 
 
+_TITLE_WORDS = re.compile(
+    r"\s+(?:CEO|CFO|President|Chairman|Chairwoman|Chief|Minister|Secretary|Senator|Governor"
+    r"|Founder|Director)\s+"
+)
+
+
+def _runs(sentence: str) -> list[tuple[int, int, str]]:
+    """Capitalised runs, split at a title ("Microsoft CEO Satya Nadella" is two names)."""
+    out = []
+    for m in _NAME.finditer(sentence):
+        pos = m.start()
+        for piece in _TITLE_WORDS.split(m.group(0)):
+            at = sentence.index(piece, pos)
+            out.append((at, at + len(piece), piece))
+            pos = at + len(piece)
+    return out
+
+
 def names(sentence: str) -> list[Span]:
     """Runs of capitalised words, without a leading common word ("The", "In") or a
     trailing possessive ("Tesla's" → "Tesla"); months and weekdays are not names."""
     out = []
-    for m in _NAME.finditer(sentence):
-        start, text = m.start(), m.group(0)
+    for m_start, m_end, m_text in _runs(sentence):
+        start, text = m_start, m_text
         words = text.split()
         while words and (words[0] in COMMON_CAPS or words[0] in _NOT_NAMES):
-            start = sentence.index(words[1], start) if len(words) > 1 else m.end()
+            start = sentence.index(words[1], start) if len(words) > 1 else m_end
             words = words[1:]
         if not words:
             continue
-        text = sentence[start : m.end()]
+        text = sentence[start:m_end]
         text = _POSSESSIVE.sub("", text).rstrip(".’'")
         if text and text not in _NOT_NAMES and any(ch.isalpha() for ch in text):
             out.append(Span(start, start + len(text), text, NAME))
@@ -233,17 +252,29 @@ def found(span: Span, text: str) -> bool:
         wanted = _digits(span.text)
         if not wanted or not wanted <= _digits(text):
             return False
-        unit = re.search(r"\d\s*([%]|[A-Za-z/]+)\s*$", span.text)
-        if unit is None:
-            return True
-        # "70 years" is not "$70 million": the unit must follow the number there too
+        # "70 years" is not "$70 million": percent, scale, currency and time units must
+        # agree where the number stands in ``text``; count nouns ("vehicles", "SUVs") may vary
         number = re.escape(sorted(wanted, key=len)[-1])
-        stem = re.escape(unit.group(1).lower().rstrip("s")[:6])
-        plain = text.lower().replace(",", "")
-        return bool(re.search(rf"{number}\s*(?:[\w-]+\s+)?{stem}", plain))
+        plain = text.replace(",", "")
+        return any(
+            _units(m.group(0)) == _units(span.text.replace(",", ""))
+            for m in re.finditer(rf"[$€£¥]?\s?(?<![\d.]){number}(?![\d])\s?[%\w]*", plain)
+        )
     words = set(key(text).split())
     for form in alternatives(span):
         needed = [w for w in key(form).split() if len(w) > 2] or key(form).split()
         if needed and all(_word_found(w, words) for w in needed):
             return True
     return False
+
+
+_UNIT_CLASSES = (
+    ("%", re.compile(r"%|percent|per cent", re.I)),
+    ("scale", re.compile(r"\d\s?(?:million|billion|trillion|bn|tn|mn)\b", re.I)),
+    ("currency", re.compile(r"[$€£¥]")),
+    ("time", re.compile(r"\d\s?(?:years?|months?|days?|weeks?|hours?)\b", re.I)),
+)
+
+
+def _units(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _UNIT_CLASSES if pattern.search(text))

@@ -19,7 +19,7 @@ With a chat model the rewrite of a dependent follow-up is the model's (prompt
 
 1. "And what about X?" / "What about X?" / "How about X?" re-asks the previous question
    about X: when X is a name, the previous question's first proper name is replaced by X;
-   otherwise (or when it has none) X is appended.
+   otherwise (or when it has none) the previous question is appended to X as context.
 2. Otherwise ("When was that?", "and in 2023?") the previous question is appended as
    context, which is what retrieval needs.
 
@@ -132,7 +132,7 @@ def _combine(question: str, prev: str) -> str:
         names = [n for n in _NAME.findall(prev) if prev.find(n) > 0] or _NAME.findall(prev)[1:]
         if names and subject[:1].isupper():  # a name for a name; a topic is added instead
             return prev.replace(names[0], subject, 1)
-        return f"{prev.rstrip('?')} {subject}?"
+        return f"{subject} ({prev})"
     and_m = _AND.match(question)
     body = and_m.group(1) if and_m else question
     return f"{body.strip()} ({prev})"

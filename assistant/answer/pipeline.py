@@ -146,7 +146,7 @@ class AnswerPipeline:
         sources = self.retriever.named_sources(question)
         quotes = extractive_draft(scored, passages, self.settings.answering, sources)
         limit = self.settings.answering.max_answer_sentences
-        return short_answer_draft(question, quotes, scored, passages, limit)
+        return short_answer_draft(question, quotes, scored, passages, limit, sources)
 
 
 def _ms(t: float) -> float:

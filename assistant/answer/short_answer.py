@@ -36,6 +36,7 @@ from assistant.answer.spans import (
     Span,
     asked_kind,
     asks_person,
+    asks_place,
     find_spans,
     found,
     key,
@@ -48,6 +49,7 @@ _TITLED = re.compile(
     r"|Ms\.?|Mrs\.?|Dr\.?|minister|Minister|Secretary|Chancellor|chairman|chairwoman|analyst"
     r"|professor|said|says|told)\s*$"
 )
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ish|ian|can|ean)$")
 NUMBER_FIT = 0.1  # the sentence states the numbers the question states (share of them)
 TOP = 6  # evidence sentences searched for candidates
 WINDOW = 0.2  # ... within this much support of the best one
@@ -92,10 +94,16 @@ def holds_answer(question: str, sentence: str) -> bool:
 
 
 def find_short_answer(
-    question: str, scored: Sequence[ScoredSentence], passages: Sequence[Passage]
+    question: str,
+    scored: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    sources: Sequence[str] = (),
 ) -> ShortAnswer | None:
-    """The best-ranked candidate of the asked kind (see the module docstring), or None."""
+    """The best-ranked candidate of the asked kind (see the module docstring), or None.
+    A question naming ``sources`` takes its answer from their sentences when it can."""
     kind = asked_kind(question)
+    own = [s for s in scored if passages[s.passage].source in sources]
+    scored = own or scored
     if kind is None or not scored:
         return None
     top = [s for s in scored[:TOP] if s.score >= scored[0].score - WINDOW]
@@ -104,7 +112,9 @@ def find_short_answer(
     docs: dict[str, set[str]] = {}
     for s in top:
         passage = passages[s.passage]
-        spans = [sp for sp in new_spans(question, s.text, kind) if _plausible(sp, s, passage)]
+        spans = [
+            sp for sp in new_spans(question, s.text, kind) if _plausible(question, sp, s, passage)
+        ]
         title = f" {key(passage.title)} "
         shared = sum(found(n, s.text) for n in numbers) / len(numbers) if numbers else 0.0
         crowd = LIST_PENALTY * max(0, len(spans) - 2)
@@ -125,12 +135,16 @@ def find_short_answer(
     return ShortAnswer(span.text, sentence, ranked(winner))
 
 
-def _plausible(span: Span, sentence: ScoredSentence, passage: Passage) -> bool:
+def _plausible(question: str, span: Span, sentence: ScoredSentence, passage: Passage) -> bool:
     """Not a capitalised ordinary word opening the sentence ("Pushing back …", "Around
     4% …", "Tariffs are …") nor a dateline ("WASHINGTON –"): a single word at the start
     is no name when the passage also writes it in lower case, or it reads as a gerund or
     an adverb."""
-    if span.kind != NAME or span.start > 0 or " " in span.text:
+    if span.kind != NAME or " " in span.text:
+        return True
+    if _DEMONYM.search(span.text) and not asks_place(question):
+        return False  # "American families": an adjective, not the company asked for
+    if span.start > 0:
         return True
     rest = sentence.text[span.end : span.end + 3]
     if span.text.isupper():
@@ -147,10 +161,11 @@ def short_answer_draft(
     scored: Sequence[ScoredSentence],
     passages: Sequence[Passage],
     max_sentences: int,
+    sources: Sequence[str] = (),
 ) -> QuoteDraft:
     """``draft`` opened by the short answer and the sentence it was taken from (the
     draft's other sentences follow); ``draft`` itself when there is none."""
-    found = find_short_answer(question, scored, passages)
+    found = find_short_answer(question, scored, passages, sources)
     if found is None:
         return draft
     first = found.sentence

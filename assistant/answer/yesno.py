@@ -87,6 +87,9 @@ def split_parts(question: str, source_names: Sequence[str]) -> list[str]:
     pieces = [p.strip(" ,?") for p in _SPLIT.split(body) if p and p.strip(" ,?")]
     if len(pieces) == 1 and len(source_names) >= 2:
         shared = re.split(r",\s*(?:is|was|are|were)\s+there\s+", body, maxsplit=1)[-1]
+        for name in source_names:  # each part names its own source only
+            shared = re.sub(rf"(?:the\s+)?{re.escape(name)}", " ", shared, flags=re.IGNORECASE)
+        shared = " ".join(shared.split()).strip(" ,?")
         return [f"{name}: {shared}" for name in source_names]
     return pieces
 
@@ -195,8 +198,8 @@ def _order_verdict(word: str, parts: Sequence[Part], passages: list[Passage]) ->
     yes = earlier if word in ("before", "earlier than", "prior to") else not earlier
     relation = "came before" if earlier else "came after"
     return (
-        f"{'Yes' if yes else 'No'} — {_source(first, passages)}'s article ({dates[0]}) "
-        f"{relation} {_source(second, passages)}'s ({dates[1]}): "
+        f"{'Yes' if yes else 'No'} — {_label(first, passages, True)} ({dates[0]}) "
+        f"{relation} {_label(second, passages, False)} ({dates[1]}): "
     )
 
 
@@ -211,7 +214,13 @@ def _part_date(part: Part, passages: list[Passage]) -> str | None:
     return published[:10] if published else None
 
 
-def _source(part: Part, passages: list[Passage]) -> str:
+def _label(part: Part, passages: list[Passage], first: bool) -> str:
+    """ "The Verge's article" / "TechCrunch's" when the part names its source, else the
+    article's headline."""
     if part.evidence is None:
-        return "the article"
-    return passages[part.evidence.passage].source.split(" | ")[0]
+        return "the article" if first else "the other"
+    p = passages[part.evidence.passage]
+    if p.source in part.sources:
+        name = p.source.split(" | ")[0]
+        return f"{name}'s article" if first else f"{name}'s"
+    return f"the article “{p.title}”" if first else f"“{p.title}”"

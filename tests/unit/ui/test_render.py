@@ -47,3 +47,21 @@ def test_rendering_escapes_and_marks() -> None:
     assert ui.REFUSAL_HEADING in ui.render_answer(refusal) and "Closest passages" in (
         ui.render_answer(refusal)
     )
+
+
+def test_short_answer_is_bold_and_escaped() -> None:
+    text = "<b>Tesla</b> — Tesla will lay off about 14,000 jobs. [1]"
+    answer = Answer(
+        text=text,
+        refused=False,
+        citations=[],
+        passages=[],
+        standalone_question="q",
+        sentences=[AnswerSentence(text, (1,), True)],
+        short_answer="<b>Tesla</b>",
+    )
+    html_out = ui.render_answer(answer)
+    assert '<b class="short-answer">&lt;b&gt;Tesla&lt;/b&gt;</b> — Tesla will lay off' in html_out
+    assert ui.answer_markdown(answer).startswith("**&lt;b&gt;Tesla&lt;/b&gt;** — Tesla")
+    plain = Answer("Tesla will lay off staff. [1]", False, [], [], "q", short_answer=None)
+    assert "**" not in ui.answer_markdown(plain)

@@ -102,7 +102,7 @@ def test_this_week_points_to_time_not_to_the_conversation() -> None:
 
 def test_chain_of_follow_ups_carries_the_resolved_question_not_the_raw_follow_up() -> None:
     out = heuristic_standalone("When did that happen?", BATTERY_TURNS)
-    assert out.startswith("When did that happen? (Which battery chemistry")
+    assert out.startswith("When did that happen? (solid-state batteries (Which battery chemistry")
     assert "solid-state batteries" in out and "(and what about" not in out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from assistant.answer.evidence import best_sentences, candidate_sentences, unique_sentences
@@ -49,5 +51,5 @@ def test_answer_never_quotes_one_sentence_twice(passages: list[Passage]) -> None
     verified = verify_quotes(draft, passages)
     spans = sorted((c.start, c.end) for c in verified.citations)
     assert "40 GWh" in verified.text
-    assert all(e1 <= s2 for (_s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False)), spans
+    assert all(e1 <= s2 for (_s1, e1), (s2, _e2) in pairwise(spans)), spans
     assert verified.text.count("It said the plant") == 1, verified.text

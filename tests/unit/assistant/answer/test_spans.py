@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.spans import DATE, NAME, NUMBER, Span, asked_kind, find_spans, found, names
-from assistant.answer.spans import specifics
+from assistant.answer.spans import (
+    DATE,
+    NAME,
+    NUMBER,
+    Span,
+    asked_kind,
+    find_spans,
+    found,
+    names,
+    specifics,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,7 +35,10 @@ def test_asked_kind(question: str, kind: str | None) -> None:
 
 
 def test_names_numbers_and_dates_in_a_sentence() -> None:
-    s = "Tesla will lay off more than 10% of its workforce, about 14,000 jobs, CEO Elon Musk said on Monday."
+    s = (
+        "Tesla will lay off more than 10% of its workforce, about 14,000 jobs, "
+        "CEO Elon Musk said on Monday."
+    )
     assert [n.text for n in names(s)] == ["Tesla", "Elon Musk"]
     assert [n.text for n in find_spans(s, NUMBER)] == ["more than 10%", "about 14,000 jobs"]
     assert [n.text for n in find_spans(s, DATE)] == ["Monday"]
@@ -38,7 +50,7 @@ def test_names_numbers_and_dates_in_a_sentence() -> None:
 
 
 def test_specifics_of_a_question() -> None:
-    q = "The US Environmental Protection Agency (EPA) released standards on Wednesday, worth billions?"
+    q = "The US Environmental Protection Agency (EPA) released rules on Wednesday, worth billions?"
     assert [s.text for s in specifics(q)] == [
         "Wednesday",
         "US Environmental Protection Agency (EPA)",

@@ -9,8 +9,8 @@ needs one retrieved sentence that both
 
 * bears out the question's specifics (:func:`assistant.answer.spans.specifics`: the
   names and dates it states; see :func:`checked_specifics` for numbers): at least
-  :data:`MIN_COVERAGE` of them are found in the sentence, its passage's headline or its
-  source's name, and
+  ``near_miss_coverage`` (default :data:`MIN_COVERAGE`) of them are found in the sentence,
+  its passage's headline or its source's name, and
 * holds an answer of the asked kind (a name, a number, a date) that the question does not
   already state (:func:`assistant.answer.short_answer.holds_answer`).
 
@@ -29,7 +29,7 @@ from assistant.answer.short_answer import holds_answer
 from assistant.answer.spans import NUMBER, Span, found, specifics
 from assistant.types import Passage
 
-MIN_COVERAGE = 0.5  # share of the question's specifics one sentence must bear out
+MIN_COVERAGE = 0.5  # default of ``near_miss_coverage`` (settings): share of the specifics
 CHECKED = 8  # best evidence sentences checked
 
 

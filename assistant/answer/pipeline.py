@@ -111,7 +111,9 @@ class AnswerPipeline:
         """The evidence gate, then (open questions asking for a thing) the near-miss check."""
         if not passes_gate(scored, passages, self.settings.answering.refusal_threshold):
             return False
-        return bool(req.options) or is_yes_no(question) or bears_out(question, scored, passages)
+        if req.options or is_yes_no(question):
+            return True  # options and verdicts refuse by their own rules
+        return bears_out(question, scored, passages, self.settings.answering.near_miss_coverage)
 
     def condense(self, req: Request) -> str:
         """The standalone form of the question."""

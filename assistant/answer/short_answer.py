@@ -36,7 +36,6 @@ from assistant.answer.spans import (
     Span,
     asked_kind,
     asks_person,
-    asks_place,
     find_spans,
     found,
     key,
@@ -49,7 +48,6 @@ _TITLED = re.compile(
     r"|Ms\.?|Mrs\.?|Dr\.?|minister|Minister|Secretary|Chancellor|chairman|chairwoman|analyst"
     r"|professor|said|says|told)\s*$"
 )
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ish|ian|can|ean)$")
 NUMBER_FIT = 0.1  # the sentence states the numbers the question states (share of them)
 TOP = 6  # evidence sentences searched for candidates
 WINDOW = 0.2  # ... within this much support of the best one
@@ -112,9 +110,7 @@ def find_short_answer(
     docs: dict[str, set[str]] = {}
     for s in top:
         passage = passages[s.passage]
-        spans = [
-            sp for sp in new_spans(question, s.text, kind) if _plausible(question, sp, s, passage)
-        ]
+        spans = [sp for sp in new_spans(question, s.text, kind) if _plausible(sp, s, passage)]
         title = f" {key(passage.title)} "
         shared = sum(found(n, s.text) for n in numbers) / len(numbers) if numbers else 0.0
         crowd = LIST_PENALTY * max(0, len(spans) - 2)
@@ -135,15 +131,13 @@ def find_short_answer(
     return ShortAnswer(span.text, sentence, ranked(winner))
 
 
-def _plausible(question: str, span: Span, sentence: ScoredSentence, passage: Passage) -> bool:
+def _plausible(span: Span, sentence: ScoredSentence, passage: Passage) -> bool:
     """Not a capitalised ordinary word opening the sentence ("Pushing back …", "Around
     4% …", "Tariffs are …") nor a dateline ("WASHINGTON –"): a single word at the start
     is no name when the passage also writes it in lower case, or it reads as a gerund or
     an adverb."""
     if span.kind != NAME or " " in span.text:
         return True
-    if _DEMONYM.search(span.text) and not asks_place(question):
-        return False  # "American families": an adjective, not the company asked for
     if span.start > 0:
         return True
     rest = sentence.text[span.end : span.end + 3]

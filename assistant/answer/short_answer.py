@@ -114,7 +114,7 @@ def find_short_answer(
         title = f" {key(passage.title)} "
         shared = sum(found(n, s.text) for n in numbers) / len(numbers) if numbers else 0.0
         crowd = LIST_PENALTY * max(0, len(spans) - 2)
-        for sp in spans:
+        for sp in (_counted(question, s.text, x) for x in spans):
             k = key(sp.text)
             total = s.score + _fit(question, sp, s.text, title) + NUMBER_FIT * shared - crowd
             docs.setdefault(k, set()).add(passage.doc_id)
@@ -129,6 +129,28 @@ def find_short_answer(
     winner = max(best, key=ranked)
     _total, sentence, span = best[winner]
     return ShortAnswer(span.text, sentence, ranked(winner))
+
+
+_HOW_MANY = re.compile(
+    r"\bhow many\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*?)s?\b(?=\s+(?:did|do|does|"
+    r"will|would|were|was|are|is|has|have|had|can|could)\b)",
+    re.IGNORECASE,
+)
+
+
+def _counted(question: str, sentence: str, span: Span) -> Span:
+    """A bare count extended to the thing counted when the question names it: "How many
+    trucks …?" → "300 electric trucks" rather than "300"."""
+    m = _HOW_MANY.search(question)
+    if span.kind != NUMBER or m is None:
+        return span
+    noun = re.match(
+        rf"(?:\s+[\w-]+){{0,2}}?\s+{re.escape(m.group(1))}s?\b", sentence[span.end :], re.I
+    )
+    if noun is None:
+        return span
+    end = span.end + noun.end()
+    return Span(span.start, end, sentence[span.start : end], NUMBER)
 
 
 def _plausible(span: Span, sentence: ScoredSentence, passage: Passage) -> bool:

@@ -66,3 +66,11 @@ def test_near_miss_is_refused_and_the_real_question_is_not(
     assert not bears_out(missing, best_sentences(missing, passages, scorer), passages)
     real = "Which automaker will lay off workers according to an internal memo?"
     assert bears_out(real, best_sentences(real, passages, scorer), passages)
+
+
+def test_a_count_names_the_thing_counted(scorer: SupportScorer) -> None:
+    text = "Kestrel Freight, a Danish haulier, ordered 300 electric trucks for delivery in 2026."
+    passages = [Passage("c", "d", text, "Kestrel orders", "Wire", None, None, 0, len(text), 1.0)]
+    question = "How many trucks did Kestrel Freight order?"
+    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
+    assert found is not None and found.text == "300 electric trucks"

@@ -11,6 +11,7 @@ ranked by its sentence's support for the question plus its fit:
 * a full name (two words or more), or one after a title ("CEO Elon Musk"), when a person
   is asked for, and less for a titled name when a company or place is,
 * a sentence that also states the numbers the question states ("112,000 vehicles"),
+* a passage ranked high by retrieval (dense, BM25 and recency together),
 * a little for every other document among the top sentences naming it too,
 
 and less when its sentence lists many candidates of the kind ("GM, Ford, Toyota and
@@ -49,6 +50,9 @@ _TITLED = re.compile(
     r"|professor|said|says|told)\s*$"
 )
 NUMBER_FIT = 0.1  # the sentence states the numbers the question states (share of them)
+RANK_FIT = 0.05  # x 1 / (1 + the passage's retrieval rank), which weighs BM25 and recency
+# (dev set, open questions: 0 → accuracy 0.74, citation precision 0.84; 0.05 → 0.74, 0.87;
+# 0.1 → 0.70, 0.87)
 TOP = 6  # evidence sentences searched for candidates
 WINDOW = 0.2  # ... within this much support of the best one
 TITLE_FIT = 0.08  # the passage's headline names the candidate
@@ -117,6 +121,7 @@ def find_short_answer(
         for sp in (_counted(question, s.text, x) for x in spans):
             k = key(sp.text)
             total = s.score + _fit(question, sp, s.text, title) + NUMBER_FIT * shared - crowd
+            total += RANK_FIT / (1 + s.passage)
             docs.setdefault(k, set()).add(passage.doc_id)
             if k not in best or total > best[k][0]:
                 best[k] = (total, s, sp)

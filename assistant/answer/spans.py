@@ -59,7 +59,9 @@ COMMON_CAPS = frozenset(
     Tomorrow Yesterday Earlier Later Recent Recently New Mr Mrs Ms Dr CEO Chief Around
     Nearly About Almost Several Despite Although Because Through Among Without""".split()
 )
-_NOT_NAMES = frozenset(_MONTHS.split("|")) | frozenset(_WEEKDAYS.split("|"))
+# Capitalised words that are kinds of things, not names of one ("the EV market").
+_KINDS = frozenset("EV EVs SUV SUVs CEO CEOs CFO AI IPO GDP PHEV PHEVs BEV BEVs".split())
+_NOT_NAMES = frozenset(_MONTHS.split("|")) | frozenset(_WEEKDAYS.split("|")) | _KINDS
 
 # What a question asks for. A "which <thing>" with a kind of organisation, place or
 # person asks for a name; quantity words ask for a number; "when"/"what year" for a date.

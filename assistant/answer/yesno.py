@@ -31,7 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.evidence import ScoredSentence, candidate_sentences, unique_sentences
+from assistant.answer.evidence import (
+    PRESELECT,
+    ScoredSentence,
+    candidate_sentences,
+    unique_sentences,
+)
 from assistant.answer.extractive import QuoteDraft
 from assistant.answer.spans import DATE, NUMBER, find_spans
 from assistant.answer.support import SupportScorer
@@ -161,9 +166,14 @@ def _with_evidence(part: Part, passages: list[Passage], scorer: SupportScorer) -
         cands = own or cands
     if not cands:
         return part
-    scores = scorer.score(claim, [c[3] for c in cands])
+    # As in the evidence stage, a cheap pre-score keeps the embedding work bounded.
+    lex = scorer.lexical(claim, [c[3] for c in cands])
+    prior = np.array([1.0 / (1 + c[0]) for c in cands], dtype=np.float32)
+    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:PRESELECT]
+    chosen = [cands[i] for i in keep]
+    scores = scorer.score(claim, [c[3] for c in chosen], lexical=lex[keep])
     i = int(np.argmax(scores))
-    c = cands[i]
+    c = chosen[i]
     return Part(claim, part.sources, ScoredSentence(c[0], c[1], c[2], c[3], float(scores[i])))
 
 

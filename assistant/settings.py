@@ -65,6 +65,14 @@ class AnswerSettings(Section):
         description="Evidence score (best sentence support + best passage similarity) "
         "under which the answer is a refusal.",
     )
+    near_miss_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of an open question's names and dates that one evidence sentence "
+        "holding an answer of the asked kind must bear out; below it the answer is a refusal "
+        "(0 turns the near-miss check off).",
+    )
     answer_margin: float = Field(
         0.05, ge=0, description="Extra answer sentences must score within this of the best one."
     )

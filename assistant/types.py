@@ -121,7 +121,9 @@ class Answer:
 
     ``text`` carries ``[n]`` markers that refer to ``citations`` by ``n``. When
     ``refused`` is true the documents do not contain the answer; ``passages`` then holds
-    the closest passages anyway.
+    the closest passages anyway. ``short_answer`` is the thing the question asks for
+    (a name, a number, a date, "Yes"/"No"), taken verbatim from a cited sentence, which
+    ``text`` opens with; None when the question asks for no such thing or none was found.
     """
 
     text: str
@@ -133,6 +135,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     answerer: str = "extractive"
     warning: str | None = None  # e.g. "the model's stream was cut"
+    short_answer: str | None = None  # "Tesla", "Yes", "up to 50%": the asked-for thing, first
 
     @property
     def unsupported(self) -> list[str]:
@@ -143,6 +146,7 @@ class Answer:
         """The JSON shape printed by ``evchat ask --json``."""
         return {
             "answer": self.text,
+            "short_answer": self.short_answer,
             "refused": self.refused,
             "standalone_question": self.standalone_question,
             "citations": [c.to_dict() for c in self.citations],

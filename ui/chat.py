@@ -171,7 +171,7 @@ class ChatHandlers:
     def _final(
         final: Answer, question: str, chat: ChatHistory, history: ChatHistory
     ) -> tuple[Any, ...]:
-        shown = ui.escape_markdown(final.text)
+        shown = ui.answer_markdown(final)
         if final.refused:
             shown = f"⛔ **{ui.REFUSAL_HEADING}.** " + shown
         chat[-1] = {"role": "assistant", "content": shown}

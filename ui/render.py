@@ -83,9 +83,11 @@ def render_answer(answer: Answer, question: str | None = None) -> str:
         parts.append(render_refusal(answer))
     elif answer.sentences:
         shown = []
-        for s in answer.sentences:
+        for i, s in enumerate(answer.sentences):
             links = "".join(_marker_link(n) for n in s.citations)
-            text = esc(strip_markers(s.text))
+            text = _with_short_answer(
+                strip_markers(s.text), answer.short_answer if i == 0 else None
+            )
             if s.supported:
                 shown.append(f'<span class="sentence">{text} {links}</span>')
             else:
@@ -104,6 +106,29 @@ def _flag(sentence: AnswerSentence) -> str:
         f'<details class="badge-unsupported" title="{why}"><summary>⚠ unsupported</summary>'
         f'<span class="why">{why}</span></details>'
     )
+
+
+def _split_short(text: str, short: str | None) -> tuple[str, str] | None:
+    """``(short answer, the rest)`` when ``text`` opens with the short answer."""
+    if short and text.startswith(short):
+        return short, text[len(short) :]
+    return None
+
+
+def _with_short_answer(text: str, short: str | None) -> str:
+    """Escaped ``text`` with its opening short answer in bold."""
+    split = _split_short(text, short)
+    if split is None:
+        return esc(text)
+    return f'<b class="short-answer">{esc(split[0])}</b>{esc(split[1])}'
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer text for a Markdown chat bubble: escaped, its short answer in bold."""
+    split = None if answer.refused else _split_short(answer.text, answer.short_answer)
+    if split is None:
+        return escape_markdown(answer.text)
+    return f"**{escape_markdown(split[0])}**{escape_markdown(split[1])}"
 
 
 def render_refusal(answer: Answer, closest: int = 3) -> str:

@@ -130,7 +130,12 @@ def choose_option(
 
 def choice_draft(pick: ChoicePick) -> QuoteDraft:
     """The option the evidence names, followed by the sentence that names it."""
-    return QuoteDraft([pick.sentence], lead=pick.choice, lead_by_meaning=pick.by_meaning)
+    return QuoteDraft(
+        [pick.sentence],
+        lead=f"{pick.choice} — ",
+        short=pick.choice,
+        lead_by_meaning=pick.by_meaning,
+    )
 
 
 def _closest_choice(

@@ -31,4 +31,5 @@ def compose(
         timings_ms=timings,
         answerer=answerer,
         warning=verified.warning,
+        short_answer=None if refused else verified.short_answer,
     )

@@ -136,6 +136,29 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[int, int, int, st
     return out
 
 
+def unique_sentences(
+    passages: Sequence[Passage], cands: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
+    """``cands`` without repeats. Chunks overlap, so a sentence can be in two passages of
+    one document, alone in one and joined to the sentence before it in the other (a
+    sentence opening with "It …"): a candidate whose document span overlaps one from a
+    better-ranked passage of the same document is dropped, as is the same text twice."""
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    texts: set[tuple[str, str]] = set()
+    out = []
+    for c in cands:
+        p = passages[c[0]]
+        a, b = p.start + c[1], p.start + c[2]
+        text = (p.doc_id, " ".join(c[3].split()))
+        taken = spans.setdefault(p.doc_id, [])
+        if text in texts or any(i != c[0] and a < y and x < b for i, x, y in taken):
+            continue
+        texts.add(text)
+        taken.append((c[0], a, b))
+        out.append(c)
+    return out
+
+
 def _type_bonus(question: str, wants_number: bool, wants_name: bool, sentence: str) -> float:
     """Prefer sentences holding the kind of answer the question asks for."""
     bonus = NUMBER_BONUS if wants_number and _NUMBER.search(sentence) else 0.0
@@ -151,7 +174,7 @@ def best_sentences(
     question: str, passages: list[Passage], scorer: SupportScorer, preselect: int = PRESELECT
 ) -> list[ScoredSentence]:
     """Every candidate worth scoring, best first, with its support score for the question."""
-    cands = candidate_sentences(passages)
+    cands = unique_sentences(passages, candidate_sentences(passages))
     if not cands:
         return []
     lex = scorer.lexical(question, [c[3] for c in cands])

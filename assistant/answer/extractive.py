@@ -21,13 +21,17 @@ LEAD_MARGIN = 0.1  # a named source's best sentence is quoted this close to the 
 
 @dataclass(frozen=True)
 class QuoteDraft:
-    """An answer made of passage sentences; ``lead`` (an option, or a short answer) opens
-    the first one as ``"lead — sentence"``; ``lead_by_meaning``: the lead is the option
-    closest in meaning to the sentence, which does not name it."""
+    """An answer made of passage sentences; ``lead`` opens the first one ("Tesla — ",
+    "Yes — "), ``short`` is the short answer it states (the option, the name, "Yes");
+    ``lead_by_meaning``: the lead is the option closest in meaning to the sentence, which
+    does not name it; ``verdict``: the lead is a yes/no verdict on the quotes, not a fact
+    taken from them."""
 
     sentences: list[ScoredSentence]
     lead: str = ""
+    short: str | None = None
     lead_by_meaning: bool = False
+    verdict: bool = False
 
 
 def extractive_draft(
@@ -74,7 +78,8 @@ def select_answer(
 
     ``lead`` sentences (best first) come before the rest, each kept when it reaches
     ``threshold`` or comes within :data:`LEAD_MARGIN` of the first: a comparison across
-    named sources quotes every source it can.
+    named sources quotes every source it can. The same sentence (two sources or two
+    overlapping chunks quoting it word for word) is never quoted twice.
     """
     picked: list[ScoredSentence] = []
     seen_terms: list[set[str]] = []
@@ -82,7 +87,12 @@ def select_answer(
     def take(s: ScoredSentence, dedupe: bool = True) -> None:
         t = terms(s.text)
         duplicate = any(len(t & o) >= 0.8 * max(len(t), 1) for o in seen_terms)
-        if s not in picked and not (dedupe and duplicate):
+        same = any(
+            " ".join(s.text.split()) == " ".join(p.text.split())
+            or (p.passage == s.passage and s.start < p.end and p.start < s.end)
+            for p in picked
+        )
+        if not same and not (dedupe and duplicate):
             picked.append(s)
             seen_terms.append(t)
 

@@ -5,10 +5,14 @@
 1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question.
 2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages.
 3. **evidence** (:mod:`.evidence`): their sentences are scored for the question; the
-   evidence gate refuses when nothing bears on it.
-4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`), the
-   option the evidence names is picked for a multiple-choice question (:mod:`.choices`),
-   or the chat model writes the answer (:mod:`.generated`).
+   evidence gate refuses when nothing bears on it, and the near-miss check
+   (:mod:`.near_miss`) when no sentence bears out the question's names and dates while
+   holding an answer of the asked kind.
+4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`),
+   opened by the short answer (:mod:`.short_answer`); a yes/no or comparison question gets
+   its verdict and each part's evidence (:mod:`.yesno`); the option the evidence names is
+   picked for a multiple-choice question (:mod:`.choices`); or the chat model writes the
+   answer (:mod:`.generated`).
 5. **verify** (:mod:`.verify`): every sentence gets a verbatim, supporting citation or is
    flagged unsupported.
 6. **compose** (:mod:`.compose`): the final :class:`~assistant.types.Answer`, or a refusal.
@@ -26,9 +30,12 @@ from assistant.answer.condense import Message, heuristic_standalone, model_stand
 from assistant.answer.evidence import ScoredSentence, best_sentences, passes_gate
 from assistant.answer.extractive import QuoteDraft, extractive_draft
 from assistant.answer.generated import ModelDraft, generated_draft
+from assistant.answer.near_miss import bears_out
 from assistant.answer.retrieve import Filters, Retriever
+from assistant.answer.short_answer import short_answer_draft
 from assistant.answer.support import SupportScorer
 from assistant.answer.verify import verify
+from assistant.answer.yesno import is_yes_no, yes_no_draft
 from assistant.llm import ChatModel
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
@@ -83,7 +90,7 @@ class AnswerPipeline:
         scorer = SupportScorer(self.embedder)
         scored = best_sentences(standalone, passages, scorer)
         verified = None
-        if passes_gate(scored, passages, self.settings.answering.refusal_threshold):
+        if self.gate(req, standalone, scored, passages):
             draft = yield from self.draft(req, standalone, scored, passages, scorer)
             if draft is not None:
                 t3 = time.perf_counter()
@@ -95,6 +102,20 @@ class AnswerPipeline:
                     yield verified.text
         timings["answer"] = _ms(t2)
         yield compose(verified, passages, standalone, timings, req.answerer, self.prompts.refusal)
+
+    def gate(
+        self,
+        req: Request,
+        question: str,
+        scored: list[ScoredSentence],
+        passages: list[Passage],
+    ) -> bool:
+        """The evidence gate, then (open questions asking for a thing) the near-miss check."""
+        if not passes_gate(scored, passages, self.settings.answering.refusal_threshold):
+            return False
+        if req.options or is_yes_no(question):
+            return True  # options and verdicts refuse by their own rules
+        return bears_out(question, scored, passages, self.settings.answering.near_miss_coverage)
 
     def condense(self, req: Request) -> str:
         """The standalone form of the question."""
@@ -124,8 +145,12 @@ class AnswerPipeline:
         if req.options:
             pick = choose_option(question, req.options, passages, scorer, scored)
             return choice_draft(pick) if pick else None
+        if is_yes_no(question):
+            return yes_no_draft(question, passages, scorer, self.retriever.named_sources)
         sources = self.retriever.named_sources(question)
-        return extractive_draft(scored, passages, self.settings.answering, sources)
+        quotes = extractive_draft(scored, passages, self.settings.answering, sources)
+        limit = self.settings.answering.max_answer_sentences
+        return short_answer_draft(question, quotes, scored, passages, limit, sources)
 
 
 def _ms(t: float) -> float:

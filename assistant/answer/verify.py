@@ -63,6 +63,7 @@ class VerifiedAnswer:
     sentences: list[AnswerSentence]
     citations: list[Citation]
     warning: str | None = None  # e.g. "the model's stream was cut"
+    short_answer: str | None = None  # the draft's short answer ("Tesla", "Yes")
 
 
 def verify(
@@ -97,42 +98,51 @@ def verify_quotes(draft: QuoteDraft, passages: list[Passage], question: str = ""
     fact-checked against the quoted sentence and its passage's headline (see
     :func:`_checked_lead`).
     """
-    lead, warning = _checked_lead(draft, passages, question)
+    lead, short, warning = _checked_lead(draft, passages, question)
     citations = []
     sentences = []
     parts = []
     for n, s in enumerate(draft.sentences, start=1):
         citations.append(make_citation(n, passages[s.passage], s.start, s.end, s.score))
-        shown = (f"{lead} — " if n == 1 and lead else "") + display_sentence(s.text)
+        shown = (lead if n == 1 else "") + display_sentence(s.text)
         sentences.append(AnswerSentence(shown, (n,), True))
         parts.append(with_markers(shown, (n,)))
-    return VerifiedAnswer(" ".join(parts), sentences, citations, warning)
+    return VerifiedAnswer(" ".join(parts), sentences, citations, warning, short)
 
 
 def _checked_lead(
     draft: QuoteDraft, passages: list[Passage], question: str
-) -> tuple[str, str | None]:
-    """(the lead to show, a warning). A lead the quoted passage states is shown as it is;
-    an option chosen by meaning that the passage does not name is shown marked as such;
-    any other lead the passage does not state is left out. The warning says which."""
-    if not draft.lead or not draft.sentences:
-        return draft.lead, None
+) -> tuple[str, str | None, str | None]:
+    """(the lead to show, the short answer, a warning).
+
+    A short answer or option (``"Tesla — "``) is checked against the quoted sentence and
+    its headline: one the passage states is shown as it is; an option chosen by meaning
+    that the passage does not name is shown marked as such; any other the passage does
+    not state is left out. A yes/no verdict ("Yes — …") is the yes/no stage's own reading
+    of its quotes and their dates, not a fact of one sentence, and is not checked here."""
+    short, lead = draft.short, draft.lead
+    if not short or draft.verdict or not draft.sentences:
+        return lead, short, None
     first = draft.sentences[0]
     check = check_claim(
-        draft.lead,
+        short,
         [first.text],
         published_at=passages[first.passage].published_at,
         title=passages[first.passage].title,
         context=question,
     )
     if check.supported:
-        return draft.lead, None
+        return lead, short, None
     if draft.lead_by_meaning:
-        return f"{draft.lead} (closest in meaning)", (
-            f"The passages do not name {draft.lead!r}: it is the option closest in meaning "
-            "to the quoted sentence."
+        return (
+            f"{short} (closest in meaning) — ",
+            short,
+            (
+                f"The passages do not name {short!r}: it is the option closest in meaning "
+                "to the quoted sentence."
+            ),
         )
-    return "", f"The passages do not state {draft.lead!r}; the closest sentence is quoted."
+    return "", None, f"The passages do not state {short!r}; the closest sentence is quoted."
 
 
 def verify_generated(
@@ -259,7 +269,8 @@ class _SentenceChecker:
         )
 
     def _cite(self, pi: int, start: int, end: int, score: float) -> int:
-        key = (self.passages[pi].chunk_id, start)
+        # Keyed by document offsets: overlapping chunks hold the same sentence.
+        key = (self.passages[pi].doc_id, self.passages[pi].start + start)
         if key not in self.citations:
             n = len(self.citations) + 1
             self.citations[key] = make_citation(n, self.passages[pi], start, end, score)

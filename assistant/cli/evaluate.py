@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
     ev.add_argument(
         "--no-options",
         action="store_true",
-        help="ask multiple-choice questions without their options",
+        help="measure open questions only (skip the column with quiz options)",
     )
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--out", type=Path, help="write eval.json, eval.md and eval.png here")
@@ -40,9 +40,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict()))
     else:
-        for key, value in report.summary().items():
+        summary = report.summary()
+        opt = summary.get("with_options")
+        print(f"{'':>26}  {'open questions':>14}" + (f"  {'with options':>12}" if opt else ""))
+        for key, value in summary.items():
             if not isinstance(value, dict):
-                print(f"{key:>20}: {value}")
+                print(f"{key:>26}  {value!s:>14}" + (f"  {opt.get(key)!s:>12}" if opt else ""))
     if args.floor:
         problems = check_floor(report, args.floor)
         for line in problems:

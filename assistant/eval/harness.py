@@ -27,6 +27,7 @@ from tqdm import tqdm
 from assistant.assistant import Assistant
 from assistant.eval.metrics import (
     QuestionResult,
+    answer_matches,
     choice_named_in,
     contains,
     hit_rank,
@@ -89,8 +90,9 @@ def run_eval(
 ) -> EvalReport:
     """Index ``data_dir/documents.jsonl``, ask every question, and measure the answers.
 
-    A question's ``choices`` are passed to the assistant as the options of a
-    multiple-choice question unless ``options`` is false.
+    The report measures the questions asked without options (as users ask them); unless
+    ``options`` is false, ``report.with_options`` measures them with their ``choices``
+    passed as the options of a multiple-choice question.
     """
     t0 = time.perf_counter()
     assistant, questions, kinds = prepare(data_dir, settings, show_progress)
@@ -111,19 +113,33 @@ def evaluate(
     answers: bool = True,
     options: bool = True,
 ) -> EvalReport:
-    """Measure ``questions`` on an already indexed assistant (``answers=False``: retrieval only)."""
+    """Measure ``questions`` on an already indexed assistant (``answers=False``: retrieval only).
+
+    Every question is asked as users ask it, without options: that is the report. With
+    ``options``, the questions that come with ``choices`` are asked again with them as
+    the options of a multiple-choice question, and ``report.with_options`` holds that
+    column (the other questions' results are shared).
+    """
     t0 = time.perf_counter()
-    results = [
-        _one(assistant, q, kinds, k, answerer, answers, options)
-        for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr, disable=not show_progress)
-    ]
+    open_rows, option_rows = [], []
+    for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr, disable=not show_progress):
+        row = _one(assistant, q, kinds, k, answerer, answers)
+        open_rows.append(row)
+        if options and answers and q.get("choices"):
+            choices = [str(c) for c in q["choices"]]
+            option_rows.append(_one(assistant, q, kinds, k, answerer, answers, choices, row))
+        else:
+            option_rows.append(row)
     flat = assistant.settings.flat()
     config = {name: flat[name] for name in _SETTINGS_SHOWN}
     config.update(
         eval_k=k, answerer=answerer, collection=assistant.collection_name, options=options
     )
     config["questions_s"] = _secs(t0)
-    return build_report(results, config)
+    report = build_report(open_rows, config)
+    if options:
+        report.with_options = build_report(option_rows, config)
+    return report
 
 
 def _one(
@@ -133,7 +149,8 @@ def _one(
     k: int,
     answerer: str | None,
     answers: bool,
-    options: bool = True,
+    choices: list[str] | None = None,
+    retrieved: QuestionResult | None = None,
 ) -> QuestionResult:
     gold = [str(g) for g in q.get("gold_doc_ids") or []]
     answerable = bool(q.get("answerable", True))
@@ -145,11 +162,12 @@ def _one(
         gold_kinds=sorted({kinds[g] for g in gold if g in kinds}),
         has_gold=bool(gold),
     )
-    if answerable and gold:
+    if retrieved is not None:
+        r.hit_rank = retrieved.hit_rank  # retrieval does not look at the options
+    elif answerable and gold:
         passages = assistant.retriever().retrieve(q["question"], k=k, as_of=as_of)
         r.hit_rank = hit_rank(ranked_docs(p.doc_id for p in passages), gold)
     if answers:
-        choices = [str(c) for c in q.get("choices") or []] if options else None
         _score_answer(
             r,
             assistant,
@@ -163,11 +181,12 @@ def _score_answer(r: QuestionResult, assistant: Assistant, q: dict[str, Any], an
     gold_answer = q.get("answer")
     r.refused = ans.refused
     r.answer = ans.text[:300]
+    r.short_answer = None if ans.refused else ans.short_answer
     r.retrieve_ms = ans.timings_ms.get("retrieve", 0.0)
     r.answer_ms = ans.timings_ms.get("answer", 0.0)
     text = "" if ans.refused else ans.text
     if r.answerable:
-        r.correct = bool(gold_answer) and contains(text, str(gold_answer))
+        r.correct = bool(gold_answer) and answer_matches(text, r.short_answer, str(gold_answer))
         if q.get("choices"):
             picked = choice_named_in(text, [str(c) for c in q["choices"]])
             r.choice_correct = picked is not None and normalise(picked) == normalise(
@@ -178,6 +197,13 @@ def _score_answer(r: QuestionResult, assistant: Assistant, q: dict[str, Any], an
     if not ans.refused:
         r.sentences = len(ans.sentences)
         r.supported_sentences = sum(1 for s in ans.sentences if s.supported)
+    _score_citations(r, assistant, q, ans)
+
+
+def _score_citations(
+    r: QuestionResult, assistant: Assistant, q: dict[str, Any], ans: Answer
+) -> None:
+    gold_answer = q.get("answer")
     chunk_text = {p.chunk_id: p.text for p in ans.passages}
     # documents the set marks as containing the answer count as gold for citations
     gold = [*(q.get("gold_doc_ids") or []), *(q.get("answer_bearing_doc_ids") or [])]

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import permutations
 from typing import Any
 
 from assistant.answer.markers import replace_markers
@@ -19,8 +20,24 @@ _THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}(?!\d))")
 _CURRENCY = re.compile(r"[$€£¥₹]")
 _NON_WORD = re.compile(r"[^\w.]+|(?<!\d)\.|\.(?!\d)")
 _SPACES = re.compile(r"\s+")
-# Answers so short or generic that finding them inside a quote says nothing.
-_TRIVIAL_ANSWERS = frozenset({"yes", "no", "true", "false"})
+_ARTICLES = frozenset({"a", "an", "the"})
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if i >= 2
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bor\b)\s*")
+# Answers so short or generic that finding them inside a quote says nothing: only a short
+# answer that equals them counts as answering them.
+_TRIVIAL_ANSWERS = frozenset({"yes", "no", "true", "false", "similar", "different", "same"})
 MIN_EVIDENCE_OVERLAP_CHARS = 20
 
 #: The top-level keys every report has (``to_dict`` adds ``by_type`` and the extras below).
@@ -49,27 +66,90 @@ EXTRA_KEYS = (
 
 
 def normalise(text: str | None) -> str:
-    """Lowercase, fold accents, drop ``[n]`` markers, currency and punctuation, fix numbers.
+    """SQuAD-style normalisation, plus numbers: lowercase, fold accents, drop ``[n]``
+    markers, currency, punctuation and the articles a/an/the, "&" read as "and", number
+    words as digits.
 
-    "1,000" and "$1,000" become "1000", "50%" becomes "50 percent", "3.5" keeps its dot;
-    runs of whitespace collapse to one space.
+    "1,000" and "$1,000" become "1000", "50%" becomes "50 percent", "3.5" keeps its dot,
+    "fourteen thousand" becomes "14000"; runs of whitespace collapse to one space.
 
     >>> normalise("Tesla's  $7,500 credit (50%)!")
     'tesla s 7500 credit 50 percent'
+    >>> normalise("The Fruits & Vegetables, twenty-one")
+    'fruits and vegetables 21'
     """
     if not text:
         return ""
     s = unicodedata.normalize("NFKD", text)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
     s = replace_markers(s, lambda _n: " ")
-    s = _CURRENCY.sub(" ", s)
+    s = _CURRENCY.sub(" ", s).replace("&", " and ")
     # "1,000,000" → "1000000" (repeat: the lookbehind needs the previous group replaced)
     prev = None
     while prev != s:
         prev, s = s, _THOUSANDS.sub("", s)
     s = s.replace("%", " percent ")
     s = _NON_WORD.sub(" ", s).replace("_", " ")
-    return _SPACES.sub(" ", s).strip()
+    return " ".join(_number_words([w for w in s.split() if w not in _ARTICLES]))
+
+
+def _number_words(tokens: list[str]) -> list[str]:
+    """Runs of number words ("twenty one", "two hundred thousand") as digits."""
+    out: list[str] = []
+    total = current = 0
+    run = False
+    for w in [*tokens, ""]:
+        if w in _UNITS or w in _TENS:
+            current += _UNITS.get(w, 0) + _TENS.get(w, 0)
+            run = True
+        elif w in _SCALES and run:
+            scale = _SCALES[w]
+            if scale == 100:
+                current *= 100
+            else:
+                total, current = total + current * scale, 0
+        else:
+            if run:
+                out.append(str(total + current))
+                total = current = 0
+                run = False
+            if w:
+                out.append(w)
+    return out
+
+
+def list_items(text: str | None) -> list[str]:
+    """The items of a list answer ("Fruits and vegetables", "BYD, CATL & Tesla"), normalised
+    and sorted: two answers listing the same items in another order are the same answer."""
+    raw = unicodedata.normalize("NFKD", text or "").casefold().replace("&", " and ")
+    return sorted(n for part in _LIST_SPLIT.split(raw) if (n := normalise(part)))
+
+
+def same_answer(short: str | None, gold: str | None) -> bool:
+    """A short answer that equals the gold answer after normalisation (lists in any order)."""
+    if not short or not gold:
+        return False
+    return normalise(short) == normalise(gold) or list_items(short) == list_items(gold)
+
+
+def answer_matches(text: str | None, short: str | None, gold: str | None) -> bool:
+    """An answer is right when its short answer equals the gold answer, or (for a gold
+    answer that says something on its own: not "yes"/"no"/"similar") when its text
+    contains it, the list items of a list answer in any order."""
+    if same_answer(short, gold):
+        return True
+    g = normalise(gold)
+    if not g or g in _TRIVIAL_ANSWERS:
+        return False
+    if contains(text, gold):
+        return True
+    items = list_items(gold)
+    if len(items) < 2 or len(items) > 4:
+        return False
+    return any(
+        contains(text, " and ".join(order)) or contains(text, " ".join(order))
+        for order in permutations(items)
+    )
 
 
 def contains(haystack: str | None, needle: str | None) -> bool:
@@ -163,6 +243,7 @@ class QuestionResult:
     retrieve_ms: float = 0.0
     answer_ms: float = 0.0
     answer: str = ""
+    short_answer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the per-question details."""

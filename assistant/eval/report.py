@@ -18,34 +18,49 @@ _CEILINGS = frozenset({"false_refusal_rate", "outside_answer_rate", "citations_o
 
 @dataclass
 class EvalReport:
-    """Metrics overall, by question type and by gold document kind, plus per-question rows."""
+    """Metrics overall, by question type and by gold document kind, plus per-question rows.
+
+    The report measures the questions asked as users ask them (open questions, no
+    options); ``with_options`` is the same set with the quiz questions' options passed
+    (None when the run asked without them only).
+    """
 
     overall: dict[str, Any]
     by_type: dict[str, dict[str, Any]]
     by_doc_kind: dict[str, dict[str, Any]]
     questions: list[QuestionResult] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    with_options: EvalReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """What ``evchat eval --json`` prints: exactly :data:`REPORT_KEYS` and ``by_type``."""
+        """What ``evchat eval --json`` prints: exactly :data:`REPORT_KEYS` and ``by_type``
+        for the open questions, and the same under ``with_options`` when it was measured."""
         out: dict[str, Any] = {key: self.overall.get(key) for key in REPORT_KEYS}
         out["by_type"] = self.by_type
+        if self.with_options is not None:
+            out["with_options"] = self.with_options.to_dict()
         return out
 
     def summary(self) -> dict[str, Any]:
-        """:data:`REPORT_KEYS`, the extra metrics, ``by_type`` and ``by_doc_kind``."""
+        """:data:`REPORT_KEYS`, the extra metrics, ``by_type``, ``by_doc_kind`` and the
+        ``with_options`` column's summary."""
         out = {key: self.overall.get(key) for key in (*REPORT_KEYS, *EXTRA_KEYS)}
         out["by_type"] = self.by_type
         out["by_doc_kind"] = self.by_doc_kind
+        if self.with_options is not None:
+            out["with_options"] = self.with_options.summary()
         return out
 
     def details(self) -> dict[str, Any]:
-        """The summary plus the run's configuration and one row per question."""
-        return {
+        """The summary plus the run's configuration and one row per question (per column)."""
+        out = {
             **self.summary(),
             "config": self.config,
             "per_question": [q.to_dict() for q in self.questions],
         }
+        if self.with_options is not None:
+            out["per_question_with_options"] = [q.to_dict() for q in self.with_options.questions]
+        return out
 
 
 def build_report(results: list[QuestionResult], config: dict[str, Any] | None = None) -> EvalReport:
@@ -77,10 +92,19 @@ def fmt_metric(value: Any, missing: str = "–") -> str:
 
 
 def to_markdown(d: dict[str, Any], config: dict[str, Any] | None = None) -> str:
-    """A Markdown summary of a report's ``to_dict()``: overall, by type, by doc kind."""
+    """A Markdown summary of a report's ``summary()``: overall (open questions, and with
+    options beside them when measured), by type, by doc kind (open questions)."""
     lines = ["# evchat evaluation", "", f"{d['n_questions']} questions.", ""]
-    lines += ["| metric | value |", "|---|---|"]
-    lines += [f"| {key} | {fmt_metric(d.get(key))} |" for key in (*REPORT_KEYS, *EXTRA_KEYS)]
+    opt = d.get("with_options")
+    if opt:
+        lines += ["| metric | open questions | with options |", "|---|---|---|"]
+        lines += [
+            f"| {key} | {fmt_metric(d.get(key))} | {fmt_metric(opt.get(key))} |"
+            for key in (*REPORT_KEYS, *EXTRA_KEYS)
+        ]
+    else:
+        lines += ["| metric | open questions |", "|---|---|"]
+        lines += [f"| {key} | {fmt_metric(d.get(key))} |" for key in (*REPORT_KEYS, *EXTRA_KEYS)]
     cols = tuple(
         dict.fromkeys(("n_questions", *TABLE_KEYS[:-3], "answer_accuracy", "refusal_recall"))
     )
@@ -147,16 +171,22 @@ def write_chart(d: dict[str, Any], path: Path) -> bool:
 def check_floor(report: EvalReport, floor_path: Path) -> list[str]:
     """Failure messages for metrics under their floor (over their ceiling when lower is better).
 
-    The floor file maps metric names to values; ``by_type``/``by_doc_kind`` may hold
-    ``{group: {metric: floor}}``; keys starting with ``_`` are comments. Latencies,
+    The floor file maps metric names to values (the open questions' figures);
+    ``by_type``/``by_doc_kind`` may hold ``{group: {metric: floor}}`` and ``with_options``
+    the floors of the with-options column; keys starting with ``_`` are comments. Latencies,
     ``false_refusal_rate``, ``outside_answer_rate`` and ``citations_on_unanswerable``
     are ceilings. ``quotes_verbatim`` below 1.0 always fails.
     """
     floor = json.loads(Path(floor_path).read_text(encoding="utf-8"))
     d = report.summary()
     failures: list[str] = []
-    if d["quotes_verbatim"] is None or d["quotes_verbatim"] < 1.0:
-        failures.append(f"quotes_verbatim {d['quotes_verbatim']} < 1.0: a quote is not verbatim")
+    for where, column in (("", d), ("with_options.", d.get("with_options"))):
+        if column is not None and (
+            column["quotes_verbatim"] is None or column["quotes_verbatim"] < 1.0
+        ):
+            failures.append(
+                f"{where}quotes_verbatim {column['quotes_verbatim']} < 1.0: a quote is not verbatim"
+            )
 
     def check(where: str, values: dict[str, Any], limits: dict[str, Any]) -> None:
         for key, limit in limits.items():

@@ -90,6 +90,7 @@ def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
     cite = page.locator("#answer a.cite[data-n='1']").first
     cite.wait_for()
     assert "Toyota" in page.locator("#answer").inner_text()
+    assert page.locator("#answer b.short-answer").inner_text() == "Toyota"
     cite.click()
     entry = page.locator("#sources li#cite-1")
     entry.wait_for()
@@ -102,6 +103,27 @@ def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(600)  # let the smooth scroll finish before the screenshot
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "chat.png", "screenshot-chat.png")
+
+
+def test_conversation_does_not_leak_into_a_standalone_question(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "What did CATL announce about battery costs, and when?")
+    first = page.locator("#answer").inner_text()
+    assert "50%" in first and "CATL" in first
+    page.locator("#sources li#cite-1").wait_for()
+    assert "Defunct Chinese EV makers" in page.locator("#sources li#cite-1").inner_text()
+    ask(page, "and what about solid-state batteries?")
+    page.wait_for_function(
+        "document.querySelector('#answer').innerText.includes('Searched for:')",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    assert "solid-state" in page.locator("#answer").inner_text()
+    ask(page, "What did Zorblax Motors say about its hyperdrive sedan?")
+    page.locator("#answer .evchat-refusal").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    shown = page.locator("#answer").inner_text()
+    assert "Searched for:" not in shown  # asked as written, not with the battery questions
+    assert "solid-state" not in shown.split("Closest passages")[0]
+    bubbles = page.locator("#chatbot").inner_text()
+    assert bubbles.count("Zorblax") == 1 and "don't say" in bubbles
 
 
 def test_upload_index_and_cite(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,8 @@ from typing import Any
 
 from gradio_client import Client, handle_file
 
+from tests.fixtures.indexed import SAMPLE_COUNT
+
 QUESTIONS = [
     "Which automaker became the eighth investor in Ionna?",
     "Where has BYD run an electric bus factory in Hungary since 2017?",
@@ -51,4 +53,4 @@ def test_twenty_questions_through_gradio_client_during_an_upload_index(
     assert sum(not a["refused"] for a in answers) >= 16
     assert all(c["quote"] for a in answers for c in a["citations"])
     stats = Client(running_app, verbose=False).predict(api_name="/stats")
-    assert stats["documents"] >= 22 + 50
+    assert stats["documents"] >= SAMPLE_COUNT + 50

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant import Answer, Assistant, Settings
 from index.store.collection import Collection
+from tests.fixtures.indexed import SAMPLE_COUNT
 from tests.paths import REPO
 
 QUESTIONS = [
@@ -61,4 +62,4 @@ def test_twenty_questions_during_a_fifty_document_reindex(tmp_path: Path) -> Non
     stored = Collection.open_for_read(settings).store.existing_ids()
     cited = {c.chunk_id for a in answers for c in a.citations}
     assert cited and cited <= stored
-    assert bot.stats().documents == 22 + 50
+    assert bot.stats().documents == SAMPLE_COUNT + 50

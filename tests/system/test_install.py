@@ -87,6 +87,7 @@ def test_index_ask_and_model_answer_from_another_folder(
         _run([evchat, "ask", "How many trucks did Kestrel order?", "--json"], folder, env)
     )
     assert not out["refused"] and "300 electric trucks" in out["answer"]
+    assert out["short_answer"] == "300 electric trucks"  # how many → the number, first
     # The chat-model path reads the prompt files: a FAKE OpenAI-compatible server answers.
     fake = FakeLLMServer()
     fake.start()

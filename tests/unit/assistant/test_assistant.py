@@ -17,6 +17,7 @@ IONNA_DOC = "2024-07-10-charging-nacs-ionna-afir.md"
 
 ANSWER_KEYS = {
     "answer",
+    "short_answer",
     "refused",
     "standalone_question",
     "citations",

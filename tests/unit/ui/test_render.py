@@ -64,3 +64,21 @@ def test_the_unsupported_flag_says_what_failed_escaped() -> None:
     assert "$6.9 billion (the passage says $1.6 billion)" in html_out
     assert "Not in the passage: &lt;script&gt;" in html_out and "<script>" not in html_out
     assert "<b>" not in html_out
+
+
+def test_short_answer_is_bold_and_escaped() -> None:
+    text = "<b>Tesla</b> — Tesla will lay off about 14,000 jobs. [1]"
+    answer = Answer(
+        text=text,
+        refused=False,
+        citations=[],
+        passages=[],
+        standalone_question="q",
+        sentences=[AnswerSentence(text, (1,), True)],
+        short_answer="<b>Tesla</b>",
+    )
+    html_out = ui.render_answer(answer)
+    assert '<b class="short-answer">&lt;b&gt;Tesla&lt;/b&gt;</b> — Tesla will lay off' in html_out
+    assert ui.answer_markdown(answer).startswith("**&lt;b&gt;Tesla&lt;/b&gt;** — Tesla")
+    plain = Answer("Tesla will lay off staff. [1]", False, [], [], "q", short_answer=None)
+    assert "**" not in ui.answer_markdown(plain)

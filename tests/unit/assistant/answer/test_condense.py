@@ -70,3 +70,48 @@ def test_without_history_the_follow_up_finds_nothing_specific(
     answer = sample_assistant.ask("When did that happen?")
     assert answer.standalone_question == "When did that happen?"
     assert answer.refused or answer.citations[0].doc_id != IONNA_DOC
+
+
+BATTERY_TURNS = [
+    user("Which battery chemistry is Ford using at its Marshall plant?"),
+    bot("LFP [1]"),
+    user("and what about solid-state batteries?"),
+    bot("Toyota plans solid-state batteries [1]"),
+]
+ZORBLAX = "What did Zorblax Motors say about its hyperdrive sedan?"
+
+
+def test_question_naming_its_own_subject_is_asked_as_written() -> None:
+    assert heuristic_standalone(ZORBLAX, BATTERY_TURNS) == ZORBLAX
+
+
+def test_pronoun_pointing_inside_the_question_is_not_a_follow_up() -> None:
+    question = "Which automaker announced it will cut around 14,000 jobs?"
+    assert heuristic_standalone(question, BATTERY_TURNS) == question
+
+
+def test_fragment_follow_up_is_combined_with_the_previous_question() -> None:
+    out = heuristic_standalone("In 2023?", [user(IONNA), bot("Toyota [1]")])
+    assert out.startswith("In 2023?") and IONNA in out
+
+
+def test_this_week_points_to_time_not_to_the_conversation() -> None:
+    question = "Which automaker recalled cars this week?"
+    assert heuristic_standalone(question, [user(IONNA), bot("Toyota [1]")]) == question
+
+
+def test_chain_of_follow_ups_carries_the_resolved_question_not_the_raw_follow_up() -> None:
+    out = heuristic_standalone("When did that happen?", BATTERY_TURNS)
+    assert out.startswith("When did that happen? (solid-state batteries (Which battery chemistry")
+    assert "solid-state batteries" in out and "(and what about" not in out
+
+
+def test_what_about_a_topic_adds_it_instead_of_replacing_a_name() -> None:
+    out = heuristic_standalone("What about solid-state batteries?", BATTERY_TURNS[:2])
+    assert "Ford" in out and "Marshall" in out and "solid-state batteries" in out
+
+
+def test_unknown_subject_after_battery_questions_is_refused(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(ZORBLAX, history=BATTERY_TURNS)
+    assert answer.standalone_question == ZORBLAX
+    assert answer.refused

@@ -133,12 +133,18 @@ def report(eval_root: Path) -> EvalReport:
     return run_eval(eval_root / "set", settings, k=10, show_progress=False)
 
 
-def test_choices_are_asked_as_options_unless_turned_off(
+def test_open_questions_are_the_report_and_options_the_second_column(
     report: EvalReport, eval_root: Path
 ) -> None:
-    q1 = report.details()["per_question"][0]
+    assert report.with_options is not None
+    q1 = report.with_options.details()["per_question"][0]
     assert q1["answer"].startswith("Hungary — "), q1
     assert q1["correct"] and q1["choice_correct"]
+    assert report.details()["per_question_with_options"][0] == q1
+    # questions without choices are asked once: both columns share their rows
+    assert report.questions[1] is report.with_options.questions[1]
+    assert report.questions[0] is not report.with_options.questions[0]
+    assert report.with_options.questions[0].hit_rank == report.questions[0].hit_rank
     plain = run_eval(
         eval_root / "set",
         Settings(home=eval_root / "home", collection="evchat"),
@@ -147,15 +153,17 @@ def test_choices_are_asked_as_options_unless_turned_off(
         options=False,
         limit=1,
     )
-    row = plain.details()["per_question"][0]
-    assert not row["answer"].startswith("Hungary — "), row
+    assert plain.with_options is None and "with_options" not in plain.to_dict()
     assert plain.config["options"] is False
 
 
 def test_report_keys_are_exactly_the_specified_ones(report: EvalReport) -> None:
-    assert set(report.to_dict()) == {*REPORT_KEYS, "by_type"}  # what --json prints
+    printed = report.to_dict()  # what --json prints
+    assert set(printed) == {*REPORT_KEYS, "by_type", "with_options"}
+    assert set(printed["with_options"]) == {*REPORT_KEYS, "by_type"}
     d = report.summary()
-    assert set(d) == {*REPORT_KEYS, *EXTRA_KEYS, "by_type", "by_doc_kind"}
+    assert set(d) == {*REPORT_KEYS, *EXTRA_KEYS, "by_type", "by_doc_kind", "with_options"}
+    assert set(d["with_options"]) == {*REPORT_KEYS, *EXTRA_KEYS, "by_type", "by_doc_kind"}
     assert set(d["by_type"]) == {
         "single_hop_news_fact",
         "temporal_query",
@@ -204,6 +212,8 @@ def test_check_floor_flags_metrics_below_the_floor(report: EvalReport, tmp_path:
     )
     failures = check_floor(report, floor)
     assert len(failures) == 3, failures
+    floor.write_text(json.dumps({"with_options": {"hits_at_5": 1.01}}), encoding="utf-8")
+    assert [f.split()[0] for f in check_floor(report, floor)] == ["with_options.hits_at_5"]
     assert any(f.startswith("hits_at_5") for f in failures)
     assert any("ceiling" in f for f in failures)
     assert any(f.startswith("by_type.temporal_query.hits_at_1") for f in failures)

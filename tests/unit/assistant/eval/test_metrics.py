@@ -7,13 +7,16 @@ import pytest
 from assistant.eval.metrics import (
     QuestionResult,
     aggregate,
+    answer_matches,
     choice_named_in,
     contains,
     hit_rank,
+    list_items,
     normalise,
     percentile,
     quote_is_precise,
     ranked_docs,
+    same_answer,
 )
 
 
@@ -27,6 +30,10 @@ from assistant.eval.metrics import (
         ("Mercedes-Benz's EQXX!", "mercedes benz s eqxx"),
         ("  Tesla,   Inc. [2] ", "tesla inc"),
         ("Škoda Enyaq", "skoda enyaq"),
+        ("The Verge", "verge"),
+        ("A&M and an R&D unit", "and m and r and d unit"),
+        ("about fourteen thousand jobs", "about 14000 jobs"),
+        ("Twenty-one percent", "21 percent"),
         ("", ""),
     ],
 )
@@ -92,3 +99,25 @@ def test_aggregate_counts() -> None:
     assert m["answer_accuracy"] == 0.5 and m["false_refusal_rate"] == 0.5
     assert m["refusal_recall"] == 0.5 and m["citations_on_unanswerable"] == 1
     assert m["citation_precision"] == 0.5 and m["quotes_verbatim"] == 1.0
+
+
+def test_list_answers_match_in_any_order() -> None:
+    assert list_items("Fruits and vegetables") == list_items("vegetables & fruits")
+    assert same_answer("Vegetables and fruits", "Fruits and vegetables")
+    assert answer_matches(
+        "Prices of vegetables and fruits will rise [1]", None, "Fruits & vegetables"
+    )
+    assert not answer_matches("Prices of fruits will rise [1]", None, "Fruits and vegetables")
+
+
+def test_short_answer_equal_to_the_gold_counts() -> None:
+    assert answer_matches("The company said so [1]", "The Tesla", "Tesla")
+    assert answer_matches("Tesla will cut 14,000 jobs [1]", None, "fourteen thousand")
+    assert not answer_matches("Ford said so [1]", "Ford", "Tesla")
+
+
+def test_yes_or_no_counts_only_as_the_short_answer() -> None:
+    assert not answer_matches("No — the fund said no such thing [1]", "No", "yes")
+    assert not answer_matches("It said there was no deal [1]", None, "no")
+    assert answer_matches("No — it said … [1] [2]", "No", "no")
+    assert answer_matches("Similar — … [1]", "Similar", "similar")

@@ -93,14 +93,14 @@ class FolderWatcher:
             stop_event=stop,
             raise_interrupt=False,
         ):
-            deleted = self._note(changes)
+            deleted = self.note(changes)
             batch = self.step(deleted)
             if batch.indexed or batch.removed or batch.failed:
                 self.on_batch(batch)
             if stop.is_set():
                 return
 
-    def _note(self, changes: Iterable[tuple[Any, str]]) -> list[Path]:
+    def note(self, changes: Iterable[tuple[Any, str]]) -> list[Path]:
         """Put changed files in the waiting room; return the paths that are gone."""
         deleted: list[Path] = []
         now = time.monotonic()
@@ -152,10 +152,9 @@ class FolderWatcher:
         return ready
 
     def _after_load(self, paths: list[Path], report: IndexReport, batch: WatchBatch) -> None:
-        failed = {os.path.abspath(f.path): f for f in report.failed}
         for path in paths:
-            failure = failed.get(os.path.abspath(path))
             wait = self.waiting[path]
+            failure = _failure_of(path, wait.root, report.failed)
             if failure is not None and wait.attempts + 1 < _RETRIES:
                 wait.attempts += 1
                 wait.since = time.monotonic()  # try again once it has settled once more
@@ -204,6 +203,17 @@ def _files_under(path: Path) -> list[Path]:
     for dirpath, _dirs, files in os.walk(path):
         found += [Path(dirpath, name) for name in files]
     return found
+
+
+def _failure_of(path: Path, root: Path, failed: Sequence[FailedFile]) -> FailedFile | None:
+    """The failure reported for ``path``: the whole file, or a record of it ("doc:line")."""
+    record_prefix = path.relative_to(root).as_posix() + ":"
+    for failure in failed:
+        if os.path.abspath(failure.path) == os.path.abspath(path):
+            return failure
+        if failure.path.startswith(record_prefix):
+            return failure
+    return None
 
 
 def _indexable(path: Path, root: Path) -> bool:

@@ -120,6 +120,7 @@ class FeedSources:
         self.registry.record_sync(
             read.feed,
             status=read.status,
+            error=read.note,
             title=read.title,
             etag=fresh.etag if fresh else read.feed.etag,
             last_modified=fresh.last_modified if fresh else read.feed.last_modified,

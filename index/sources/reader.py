@@ -78,6 +78,12 @@ class FeedRead:
     entries: list[EntryState] = field(default_factory=list)
     articles: list[tuple[LoadedDocument, str]] = field(default_factory=list)  # (doc, origin)
     skipped: int = 0  # entries unchanged since the last sync (not fetched again)
+    failures: int = 0  # entries whose page could not be had (summary or old copy kept)
+
+    @property
+    def note(self) -> str | None:
+        """What the feed's status line adds about its entries, if anything went wrong."""
+        return f"{self.failures} article page(s) not fetched" if self.failures else None
 
 
 class FeedReader:
@@ -137,6 +143,7 @@ class FeedReader:
         if url is None:
             title = " ".join(str(entry.get("title") or "(untitled)").split())[:80]
             self.report.failed.append(FeedFailure(read.feed.url, f"entry {title!r} has no link"))
+            read.failures += 1
             return
         mark = fingerprint(entry)
         before = known.get(url)
@@ -180,6 +187,7 @@ class FeedReader:
         is_indexed: bool,
     ) -> None:
         """A page that cannot be had: keep what is indexed, else index the entry's text."""
+        read.failures += 1
         if is_indexed:
             self.report.failed.append(
                 FeedFailure(url, f"page not fetched ({why}); the indexed copy is kept")

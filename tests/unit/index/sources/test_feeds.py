@@ -11,7 +11,8 @@ import pytest
 
 from assistant import Assistant, Filters, Settings
 from index.embed.factory import ArrayEmbedder, make_embedder
-from index.errors import BadInputError
+from index.errors import BadInputError, StoreUnavailableError
+from index.sources import feeds as feeds_module
 from index.sources.feeds import FeedSources
 from index.store.collection import Collection
 from tests.fixtures.corpus import make_text
@@ -195,6 +196,8 @@ def test_a_page_that_cannot_be_fetched_indexes_the_entry_summary(
     assert note.url == news_site.url(items[1].path)
     assert note.error == "page not fetched (HTTP 404 Not Found); indexed the feed's summary instead"
     assert _chunk_texts(bot, note.url) == [items[1].summary]
+    [feed] = bot.feeds.list()
+    assert (feed.status, feed.error) == ("ok", "1 article page(s) not fetched")
     # The next sync tries the page again, and the full article replaces the summary.
     news_site.put(items[1].path, article_page("Back", ["The page is back with the full text."]))
     again = bot.feeds.sync()
@@ -346,3 +349,26 @@ def test_bad_feed_addresses_are_refused_in_one_sentence(tmp_path: Path) -> None:
         feeds.add("http://127.0.0.1:9/feed.xml")
     with pytest.raises(BadInputError, match="No feed"):
         feeds.remove("http://127.0.0.1:9/other.xml")
+
+
+def test_a_sync_that_fails_while_indexing_records_nothing_and_is_done_again(
+    make_bot: Callable[..., Assistant], news_site: NewsSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = _publish(news_site, "rss2", ["2024-03-04", "2024-05-20"], 10)
+    news_site.put("/rss2.xml", rss2(news_site, "Wire", items))
+    bot = make_bot()
+    bot.feeds.add(news_site.url("/rss2.xml"))
+
+    def store_fails(*_args: object, **_kwargs: object) -> None:  # FAKE: a staged disk fault
+        raise StoreUnavailableError(
+            "Cannot write the manifest (disk full); the index is unchanged."
+        )
+
+    monkeypatch.setattr(feeds_module, "index_documents", store_fails)
+    with pytest.raises(StoreUnavailableError):
+        bot.feeds.sync()
+    [feed] = bot.feeds.list()
+    assert (feed.status, feed.etag, feed.entries) == ("never synced", None, 0)
+    monkeypatch.undo()
+    report = bot.feeds.sync()
+    assert report.new == 2 and news_site.hits("/rss2.xml") == [200, 200]

@@ -244,13 +244,14 @@ def test_a_malformed_feed_fails_in_one_line_and_loses_nothing(
     assert status[news_site.url("/atom.xml")][0] == "not modified"
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
 def test_a_page_over_the_size_cap_is_not_downloaded(
-    make_bot: Callable[..., Assistant], news_site: NewsSite
+    make_bot: Callable[..., Assistant], news_site: NewsSite, declared: bool
 ) -> None:
     items = _publish(news_site, "rss2", ["2024-03-04"], 10)
     huge = article_page("Huge", ["EV sales rose again. " * 40] * 3000)
     assert len(huge) > 2 * 1024 * 1024
-    news_site.put(items[0].path, huge)
+    news_site.put(items[0].path, huge, declare_length=declared)
     news_site.put("/rss2.xml", rss2(news_site, "Wire", items))
     bot = make_bot(feeds_max_mb=1)
     bot.feeds.add(news_site.url("/rss2.xml"))

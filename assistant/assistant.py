@@ -82,6 +82,7 @@ class Assistant:
         self.settings = settings or Settings()
         self.collection_name = collection or self.settings.store.collection
         self._lock = threading.Lock()
+        self._embedder_lock = threading.Lock()
         self._collection: Collection | None = None
         self._retriever: Retriever | None = None
         self._embedder: ArrayEmbedder | None = None
@@ -93,9 +94,10 @@ class Assistant:
     @property
     def embedder(self) -> ArrayEmbedder:
         """The embedding model (loaded on first use)."""
-        if self._embedder is None:
-            self._embedder = make_embedder(self.settings)
-        return self._embedder
+        with self._embedder_lock:  # a background sync and a first question may race here
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            return self._embedder
 
     @property
     def prompts(self) -> PromptSet:

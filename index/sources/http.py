@@ -52,7 +52,8 @@ class Fetched:
 
 
 class PoliteClient:
-    """One HTTP client for a sync run; waits ``feeds_host_delay_s`` between requests to a host."""
+    """One HTTP client for a sync run; waits ``feeds_host_delay_s`` after a request to a host
+    before the next one to it starts."""
 
     def __init__(self, settings: SourcesSettings) -> None:
         self.settings = settings
@@ -105,6 +106,9 @@ class PoliteClient:
             raise FetchError("too many redirects") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot connect ({_reason(exc)})") from None
+        finally:
+            with self._lock:  # the pause is counted from the end of this request
+                self._last[parts.netloc] = time.monotonic()
 
     def _download(self, url: str, headers: dict[str, str], deadline: float) -> Fetched:
         with self._client.stream("GET", url, headers=headers) as response:
@@ -137,9 +141,7 @@ class PoliteClient:
         delay = self.settings.feeds_host_delay_s
         with self._lock:
             last = self._last.get(host)
-            now = time.monotonic()
-            wait = 0.0 if last is None else max(0.0, last + delay - now)
-            self._last[host] = now + wait
+            wait = 0.0 if last is None else max(0.0, last + delay - time.monotonic())
         if wait:
             time.sleep(wait)
 

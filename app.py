@@ -25,6 +25,7 @@ from ui.documents import (
     build_documents_tab,
     wire_documents_tab,
 )
+from ui.feeds import FeedHandlers, build_feeds_panel, wire_feeds_panel
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -34,6 +35,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     bot = assistant or Assistant(Settings())
     views = DocumentViews(bot)
     documents = DocumentHandlers(bot, views)
+    feeds = FeedHandlers(bot)
     with gr.Blocks(title="evchat") as demo:
         gr.Markdown("## evchat — EV-industry news with verified citations")
         with gr.Tabs():
@@ -41,8 +43,10 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                 chat_tab = build_chat_tab(bot, views.sources())
             with gr.Tab("Documents", id="documents"):
                 docs_tab = build_documents_tab(views)
+                feeds_panel = build_feeds_panel(feeds)
         add_index_endpoint(documents)
         wire_chat_tab(chat_tab, ChatHandlers(bot))
+        wire_feeds_panel(feeds_panel, feeds)
         refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter)
         demo.load(views.refresh, None, refreshed, api_visibility="private")
         gr.api(views.stats, api_name="stats")

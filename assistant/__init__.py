@@ -8,6 +8,7 @@ Everything the web app, the CLI and Python users need is importable from here.
 from assistant.answer.markers import replace_markers, strip_markers
 from assistant.answer.retrieve import Filters, parse_iso_date
 from assistant.assistant import Assistant, DocumentInfo, Stats
+from assistant.background import FeedScheduler, SyncStatus, WatchStatus, WatchThread
 from assistant.errors import (
     BadInputError,
     EvchatError,
@@ -16,9 +17,11 @@ from assistant.errors import (
     ModelMismatchError,
     StoreUnavailableError,
 )
+from assistant.feeds import FeedFailure, FeedInfo, Feeds, FeedSyncReport
 from assistant.settings import Settings
 from assistant.types import Answer, AnswerSentence, Citation, Passage
 from index.ingest.source import SUPPORTED_EXTENSIONS
+from index.sources.watch import WatchBatch
 from index.types import FailedFile, IndexReport
 
 __all__ = [
@@ -31,6 +34,11 @@ __all__ = [
     "DocumentInfo",
     "EvchatError",
     "FailedFile",
+    "FeedFailure",
+    "FeedInfo",
+    "FeedScheduler",
+    "FeedSyncReport",
+    "Feeds",
     "Filters",
     "IndexReport",
     "LLMError",
@@ -40,6 +48,10 @@ __all__ = [
     "Settings",
     "Stats",
     "StoreUnavailableError",
+    "SyncStatus",
+    "WatchBatch",
+    "WatchStatus",
+    "WatchThread",
     "parse_iso_date",
     "replace_markers",
     "strip_markers",

@@ -20,12 +20,14 @@ from assistant.answer.condense import Message
 from assistant.answer.pipeline import AnswerPipeline, Request
 from assistant.answer.retrieve import Filters, Retriever, parse_iso_date
 from assistant.errors import EvchatError
+from assistant.feeds import Feeds
 from assistant.llm import ChatModel, chat_model_from_settings
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Passage
 from index.embed.factory import ArrayEmbedder, make_embedder
 from index.ingest.pipeline import delete_documents, reindex
+from index.sources.watch import FolderWatcher, WatchBatch
 from index.store.collection import Collection
 from index.types import IndexReport
 
@@ -80,19 +82,22 @@ class Assistant:
         self.settings = settings or Settings()
         self.collection_name = collection or self.settings.store.collection
         self._lock = threading.Lock()
+        self._embedder_lock = threading.Lock()
         self._collection: Collection | None = None
         self._retriever: Retriever | None = None
         self._embedder: ArrayEmbedder | None = None
         self._prompts: PromptSet | None = None
         self._model: ChatModel | None = None
+        self._feeds: Feeds | None = None
 
     # --- wiring ----------------------------------------------------------------------
     @property
     def embedder(self) -> ArrayEmbedder:
         """The embedding model (loaded on first use)."""
-        if self._embedder is None:
-            self._embedder = make_embedder(self.settings)
-        return self._embedder
+        with self._embedder_lock:  # a background sync and a first question may race here
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            return self._embedder
 
     @property
     def prompts(self) -> PromptSet:
@@ -146,6 +151,43 @@ class Assistant:
         with self._lock:
             self._retriever = None  # reopen: the active collection may have changed
         return report
+
+    @property
+    def feeds(self) -> Feeds:
+        """The RSS/Atom feeds this collection follows: add, remove, list, sync."""
+        if self._feeds is None:
+            self._feeds = Feeds(self)
+        return self._feeds
+
+    def watch(
+        self,
+        folders: Sequence[str | Path],
+        prune: bool = False,
+        stop_event: threading.Event | None = None,
+        on_batch: Callable[[WatchBatch], None] | None = None,
+    ) -> None:
+        """Index ``folders``, then re-index what changes under them until ``stop_event`` is
+        set (blocks); see :mod:`index.sources.watch`."""
+        watcher = FolderWatcher(
+            folders, self.settings, collection=self.collection_name, prune=prune,
+            embedder=self.embedder, on_batch=self._after_write(on_batch),
+        )  # fmt: skip
+        watcher.run(stop_event)
+
+    def _after_write(
+        self, on_batch: Callable[[WatchBatch], None] | None
+    ) -> Callable[[WatchBatch], None]:
+        def done(batch: WatchBatch) -> None:
+            self.forget_collection()
+            if on_batch:
+                on_batch(batch)
+
+        return done
+
+    def forget_collection(self) -> None:
+        """Reopen the collection on next use (after a write that may have switched it)."""
+        with self._lock:
+            self._retriever = None
 
     def delete(self, doc_ids: Sequence[str]) -> int:
         """Delete documents from the index; returns how many were removed."""
@@ -225,6 +267,18 @@ class Assistant:
             self.settings, self.retriever(), self.embedder, self.prompts, self._chat_model
         )
         yield from pipeline.stream(request)
+
+    def search(
+        self,
+        question: str,
+        k: int | None = None,
+        as_of: str | None = None,
+        filters: Filters | None = None,
+    ) -> list[Passage]:
+        """The best passages for ``question`` (hybrid retrieval, no answer written)."""
+        return self.retriever().retrieve(
+            _check_question(question), k, parse_iso_date(as_of, "as-of date"), filters
+        )
 
     def as_retriever(self, k: int | None = None) -> Any:
         """A LangChain ``BaseRetriever`` over this collection (hybrid retrieval)."""

@@ -105,6 +105,9 @@ class WebSettings(Section):
         None, description='"user:password", or a path to a file of such lines, to require login.'
     )
     upload_max_mb: float = Field(25.0, gt=0, description="Largest accepted upload.")
+    mcp_allow_index: bool = Field(
+        False, description="Let MCP clients index files and folders (the index_path tool)."
+    )
 
 
 class Settings(IndexSettings):

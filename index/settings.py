@@ -8,7 +8,8 @@ dependency graph, so that ``index/`` never imports ``assistant/``:
 * :class:`EmbeddingSettings` — which embedding model and how it runs,
 * :class:`IngestSettings` — chunk sizes and file limits,
 * :class:`OpenAISettings` — the credentials of an OpenAI-compatible server, shared by
-  OpenAI embeddings and the chat model.
+  OpenAI embeddings and the chat model,
+* :class:`SourcesSettings` — documents that arrive by themselves: feeds and watched folders.
 
 :class:`IndexSettings` groups them; ``assistant.Settings`` extends it with the read-path
 and web sections. Every field is read from an ``EVCHAT_``-prefixed environment variable
@@ -96,6 +97,36 @@ class OpenAISettings(Section):
         return bool(self.openai_api_key or self.openai_base_url)
 
 
+class SourcesSettings(Section):
+    """Documents that arrive by themselves: RSS/Atom feeds and watched folders."""
+
+    feeds_interval_min: float = Field(
+        60.0, ge=0, description="Minutes between feed syncs in the web app; 0 turns them off."
+    )
+    feeds_timeout_s: float = Field(
+        20.0, gt=0, description="Time allowed for one feed or article download, in seconds."
+    )
+    feeds_max_mb: float = Field(
+        5.0, gt=0, description="Feeds and article pages larger than this are not downloaded."
+    )
+    feeds_host_delay_s: float = Field(
+        1.0, ge=0, description="Pause between two requests to the same host, in seconds."
+    )
+    feeds_user_agent: str = Field(
+        "evchat/0.1 (RSS/Atom reader)",
+        description="User-Agent header sent with feed and article requests.",
+    )
+    watch_debounce_ms: int = Field(
+        1500, ge=50, description="A watched folder is re-indexed after this long without changes."
+    )
+    watch_settle_s: float = Field(
+        1.0,
+        ge=0,
+        description="A changed file is indexed once its size and time stop changing this long "
+        "(so half-written files wait).",
+    )
+
+
 class IndexSettings(BaseModel):
     """The sections the write path and the store read; the base of ``assistant.Settings``."""
 
@@ -105,6 +136,7 @@ class IndexSettings(BaseModel):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -12,10 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from assistant.cli import ask, evaluate, index, serve
+from assistant.cli import ask, evaluate, feeds, index, mcp, serve, watch
 from assistant.errors import EvchatError
 
-COMMAND_GROUPS = (index, ask, evaluate, serve)
+COMMAND_GROUPS = (index, ask, evaluate, serve, feeds, watch, mcp)
 
 
 def parser() -> argparse.ArgumentParser:

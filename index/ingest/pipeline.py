@@ -10,9 +10,11 @@ mark the killed run left) and rebuilds BM25, so the result equals a clean build.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Collection as Collection_
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,16 +135,23 @@ def reindex(
     show_progress: bool = True,
     on_progress: ProgressFn | None = None,
     embedder: ArrayEmbedder | None = None,
+    only: Collection_[str | Path] | None = None,
 ) -> IndexReport:
     """Bring the collection in step with ``paths``: add new, replace changed, keep unchanged.
 
     With ``prune``, documents indexed earlier from under these paths that are gone now
     are deleted. Files that cannot be read are listed in ``report.failed`` and skipped.
+    ``only`` restricts the run to these files among those found under ``paths`` (a watched
+    folder's changes), keeping their doc ids relative to the folder; it excludes ``prune``.
     """
     settings = settings or IndexSettings()
     started = time.monotonic()
     report = IndexReport()
     sources, failed = discover(paths)
+    if only is not None:
+        wanted = {os.path.abspath(p) for p in only}
+        sources = [src for src in sources if os.path.abspath(src.path) in wanted]
+        failed, prune = [f for f in failed if os.path.abspath(f.path) in wanted], False
     report.failed.extend(failed)
     col = Collection.open_for_write(settings, collection)
     with col.write_lock():
@@ -154,6 +163,42 @@ def reindex(
         _carry_over(run, settings)
         if prune:
             _prune(run, paths, sources, failed_files)
+        if recovering:
+            _delete_orphans(col)
+        if run.changed or recovering or not (col.bm25_folder / "rows.json").exists():
+            col.rebuild_bm25()
+        col.manifest.set_meta("dirty", None)
+        col.activate()
+    report.documents, report.chunks = col.manifest.counts()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def index_documents(
+    documents: Iterable[tuple[LoadedDocument, str]],
+    settings: IndexSettings | None = None,
+    *,
+    collection: str | None = None,
+    embedder: ArrayEmbedder | None = None,
+) -> IndexReport:
+    """Index documents that are already loaded (feed articles), each with its origin.
+
+    The same diff, write order and crash recovery as :func:`reindex`: a document whose
+    doc id and content hash are already indexed embeds nothing; a changed one replaces its
+    chunks. Nothing is pruned.
+    """
+    settings = settings or IndexSettings()
+    started = time.monotonic()
+    report = IndexReport()
+    col = Collection.open_for_write(settings, collection)
+    with col.write_lock():
+        run = _Run(col, embedder or make_embedder(settings), report)
+        recovering = col.manifest.get_meta("dirty") is not None
+        col.manifest.set_meta("dirty", "1")
+        for doc, origin in documents:
+            run.consider(doc, origin)
+        run.flush()
+        _carry_over(run, settings)
         if recovering:
             _delete_orphans(col)
         if run.changed or recovering or not (col.bm25_folder / "rows.json").exists():

@@ -30,7 +30,7 @@ def test_every_section_reads_its_evchat_variables(monkeypatch: pytest.MonkeyPatc
 
 def test_the_write_path_reads_only_its_own_sections(tmp_path: Path) -> None:
     s = IndexSettings(home=tmp_path, chunk_tokens=100)
-    assert set(type(s).model_fields) == {"store", "embedding", "ingest", "openai"}
+    assert set(type(s).model_fields) == {"store", "embedding", "ingest", "openai", "sources"}
     assert isinstance(Settings(), IndexSettings)  # the read path's object serves both
     with pytest.raises(ValueError, match="Unknown setting 'k'"):
         IndexSettings(k=4)

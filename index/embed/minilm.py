@@ -185,7 +185,9 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
             # One text (a question) cannot be split across workers; a session with one
             # thread per worker embeds it about twice as fast on two cores.
             return self._run_on(self._single, encodings)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        # Longest first: the batches that finish last are the short ones, so no session
+        # sits idle for long while another ends a long batch.
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         # Few texts (a question's sentences): split them so every worker gets a share.
         size = max(1, min(self.batch_size, -(-len(texts) // self.workers)))
         batches = [order[i : i + size] for i in range(0, len(order), size)]
@@ -221,6 +223,10 @@ class MiniLMEmbedder(Embeddings, EmbeddingFunction[Documents]):
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def warm_up(self) -> None:
+        """Load the ONNX sessions now (``reindex`` does it while it reads documents)."""
+        self._ensure_loaded()
 
     def _ensure_loaded(self) -> None:
         with self._lock:

@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,8 +101,14 @@ def _counting_tokenizer() -> Tokenizer:
 
 def count_tokens(text: str) -> int:
     """Number of model tokens of ``text`` without special tokens and without truncation."""
-    tok = _counting_tokenizer()
-    return len(tok.encode(text, add_special_tokens=False).ids) if text else 0
+    return _count_tokens(text) if text else 0
+
+
+@lru_cache(maxsize=4096)
+def _count_tokens(text: str) -> int:
+    # LangChain's splitter measures every piece twice (when splitting, then when merging
+    # pieces into chunks); remembering recent counts halves the chunker's tokenizing.
+    return len(_counting_tokenizer().encode(text, add_special_tokens=False).ids)
 
 
 @register_embedding_function

@@ -165,9 +165,10 @@ def local_server(kind: str, folder: Path) -> Iterator[tuple[int, subprocess.Pope
 
 def embeddings_settings(port: int) -> dict[str, Any]:
     """Flat settings that send evchat's embeddings to the local embeddings server."""
+    # The embedding section is given whole: its name is also one of its fields, so the
+    # flat form ``embedding="openai"`` would be taken for the section itself.
     return {
-        "embedding": "openai",
-        "openai_embedding_model": "local-minilm",
+        "embedding": {"embedding": "openai", "openai_embedding_model": "local-minilm"},
         "openai_base_url": f"http://127.0.0.1:{port}/v1",
         "openai_api_key": "local",
     }

@@ -74,7 +74,7 @@ HERE = Path(__file__).resolve()
 SERVER_SIZE = 10_000
 # chunks -> (retrieval p95 ms, extractive answer p95 ms, peak RSS MB) the issues set
 # The collection the embeddings-server run reads (same vectors: the server runs our model).
-_OPENAI_SPEC = {"embedding": "openai", "openai_embedding_model": "local-minilm"}
+_OPENAI_SPEC = {"embedding": {"embedding": "openai", "openai_embedding_model": "local-minilm"}}
 TARGETS = {100_000: (30, 150, 1536), 1_000_000: (60, 150, 4096)}
 MAX_CHUNKS_PER_DOC = 12
 NOISE_NORM = 0.2  # length of the gaussian noise added to a reused vector before renormalising

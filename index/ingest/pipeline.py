@@ -32,8 +32,10 @@ from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
 ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
 # Chunks per batch handed to the background stages: enough for every ONNX session to get
-# several length-sorted batches, small enough that the first batch starts early.
-FLUSH_CHUNKS = 256
+# several length-sorted batches (two batches are embedded at once), small enough that the
+# first starts early and the progress bar, which counts documents read, runs at most
+# three batches ahead of what is written.
+FLUSH_CHUNKS = 128
 
 
 @dataclass

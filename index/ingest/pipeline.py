@@ -113,7 +113,11 @@ class _Run:
             self.pending_chunks = 0
             self.stages.submit(batch)
         if wait and self.stages is not None:
-            self.stages.drain()
+            stages, self.stages = self.stages, None
+            try:
+                stages.drain()
+            finally:
+                stages.close()  # its threads end now; a later add() starts new ones
 
     def _embed(self, batch: list[_Pending]) -> _Embedded:
         """Embed stage: the batch's chunks that Chroma does not hold yet."""

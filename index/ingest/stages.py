@@ -60,6 +60,11 @@ class Stages(Generic[B, E]):
             self._settle(self._inflight.popleft())
         self._raise_if_failed()
 
+    def close(self) -> None:
+        """End the stages' threads (after :meth:`drain`, they have nothing left to do)."""
+        self._embedding.shutdown(wait=True)
+        self._writing.shutdown(wait=True)
+
     def _embed_when_ready(self, batch: B) -> E:
         if self._ready is not None:
             self._ready.result()

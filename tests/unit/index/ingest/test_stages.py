@@ -69,9 +69,9 @@ def test_a_failed_write_stops_later_writes_and_is_raised_on_the_caller() -> None
         written.append(n)
 
     stages: Stages[int, int] = Stages(lambda n: n, write, depth=10)
-    for n in range(6):
-        stages.submit(n)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="disk full"):  # from a later submit, or from drain
+        for n in range(6):
+            stages.submit(n)
         stages.drain()
     assert written == [0, 1]
     with pytest.raises(OSError, match="disk full"):
@@ -88,9 +88,9 @@ def test_a_failed_embedding_is_raised_and_nothing_after_it_is_written() -> None:
         return n
 
     stages: Stages[int, int] = Stages(embed, written.append, depth=10)
-    for n in range(4):
-        stages.submit(n)
-    with pytest.raises(RuntimeError, match="model broke"):
+    with pytest.raises(RuntimeError, match="model broke"):  # from a later submit, or drain
+        for n in range(4):
+            stages.submit(n)
         stages.drain()
     assert written == [0]
 
@@ -102,3 +102,14 @@ def test_batches_wait_for_the_job_before_them() -> None:
     stages.submit(1)
     stages.drain()
     assert order == ["warm up", "embed"]
+
+
+def test_closing_ends_the_stage_threads() -> None:
+    before = set(threading.enumerate())
+    stages: Stages[int, int] = Stages(lambda n: n, lambda n: None)
+    stages.submit(1)
+    stages.drain()
+    started = set(threading.enumerate()) - before
+    assert {t.name.split("_")[0] for t in started} == {"index-embed", "index-write"}
+    stages.close()
+    assert not [t for t in started if t.is_alive()]

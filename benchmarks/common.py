@@ -21,7 +21,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +125,53 @@ def pct(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def local_server(kind: str, folder: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """Start ``chroma run`` (kind "chroma", data in ``folder``) or the OpenAI-compatible
+    embeddings server (kind "embeddings") on a free loopback port; stop it afterwards."""
+    import httpx
+
+    port = free_port()
+    if kind == "chroma":
+        exe = Path(sys.executable).with_name("chroma")
+        cmd = [str(exe), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)]
+        probe = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    else:
+        cmd = [sys.executable, "-m", "benchmarks.embed_server", "--port", str(port)]
+        probe = f"http://127.0.0.1:{port}/health"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(probe, timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{kind} server exited with {proc.returncode}") from None
+                time.sleep(0.2)
+        yield port, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def embeddings_settings(port: int) -> dict[str, Any]:
+    """Flat settings that send evchat's embeddings to the local embeddings server."""
+    # The embedding section is given whole: its name is also one of its fields, so the
+    # flat form ``embedding="openai"`` would be taken for the section itself.
+    return {
+        "embedding": {"embedding": "openai", "openai_embedding_model": "local-minilm"},
+        "openai_base_url": f"http://127.0.0.1:{port}/v1",
+        "openai_api_key": "local",
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# The embedder's rewritten graph is cached here, not in the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = str(Path(__file__).resolve().parent / "artifacts" / "cache")
 for _var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
     os.environ.pop(_var, None)  # tests opt in to an LLM explicitly
 

@@ -48,12 +48,13 @@ class OpenAIArrayEmbedder:
 
 
 @cache
-def _minilm(batch_size: int, workers: int) -> MiniLMEmbedder:
-    return MiniLMEmbedder(batch_size=batch_size, workers=workers)
+def _minilm(batch_size: int, workers: int, optimise: bool) -> MiniLMEmbedder:
+    return MiniLMEmbedder(batch_size=batch_size, workers=workers, optimise=optimise)
 
 
 def make_embedder(settings: IndexSettings) -> ArrayEmbedder:
     """The embedder for ``settings`` (the MiniLM one is shared within the process)."""
     if settings.embedding.embedding == "openai":
         return OpenAIArrayEmbedder(settings)
-    return _minilm(settings.embedding.embed_batch_size, settings.embedding.embed_workers)
+    e = settings.embedding
+    return _minilm(e.embed_batch_size, e.embed_workers, e.embed_optimise)

@@ -18,12 +18,14 @@ from collections.abc import Collection as Collection_
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from index.embed.factory import ArrayEmbedder, make_embedder
 from index.errors import StoreUnavailableError
 from index.ingest.chunking import chunk_document, chunker_version, context_prefix
 from index.ingest.loaders import LoadError, SourceFile, content_hash, discover, load
+from index.ingest.stages import Stages
 from index.settings import IndexSettings
 from index.store.chroma import ActivePointers
 from index.store.collection import Collection
@@ -31,7 +33,11 @@ from index.store.manifest import ChunkRow, DocumentRecord, Manifest, ManifestEnt
 from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
 ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
-FLUSH_CHUNKS = 256  # chunks embedded per write batch: big enough to keep every core busy
+# Chunks per batch handed to the background stages: enough for every ONNX session to get
+# several length-sorted batches (two batches are embedded at once), small enough that the
+# first starts early and the progress bar, which counts documents read, runs at most
+# three batches ahead of what is written.
+FLUSH_CHUNKS = 128
 
 
 @dataclass
@@ -42,6 +48,10 @@ class _Pending:
     chunks: list[Chunk]
     is_new: bool
     chunker: str | None = None  # None: this run's chunker made the chunks
+
+
+# A batch once embedded: its documents, the chunks that needed embedding, their vectors.
+_Embedded = tuple[list[_Pending], list[Chunk], np.ndarray]
 
 
 class _Run:
@@ -56,6 +66,7 @@ class _Run:
         self.pending: list[_Pending] = []
         self.pending_chunks = 0
         self.changed = False
+        self.stages: Stages[list[_Pending], _Embedded] | None = None  # from the first document
         s = col.settings
         self.chunker = chunker_version(s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens)
 
@@ -82,48 +93,66 @@ class _Run:
         self.add(_Pending(doc, origin, digest, chunks, rec is None))
 
     def add(self, pending: _Pending) -> None:
-        """Queue a document's chunks; write a batch once enough have gathered."""
+        """Queue a document's chunks; hand a batch to the background stages once enough
+        have gathered (this thread goes on loading while they embed and write)."""
+        if self.stages is None:
+            self.stages = Stages(self._embed, self._write)
+            warm_up = getattr(self.embedder, "warm_up", None)
+            if warm_up is not None:
+                self.stages.before(warm_up)  # the model loads while documents are read
         self.pending.append(pending)
         self.pending_chunks += len(pending.chunks)
         if self.pending_chunks >= FLUSH_CHUNKS:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        store, manifest = self.col.store, self.col.manifest
-        wanted = [c for p in self.pending for c in p.chunks]
-        present = store.existing_ids([c.chunk_id for c in wanted])
+    def flush(self, wait: bool = True) -> None:
+        """Submit the pending documents; with ``wait``, return once everything submitted
+        so far is written (and raise the first failure of the background stages)."""
+        if self.pending:
+            assert self.stages is not None
+            batch = list(self.pending)
+            self.pending.clear()
+            self.pending_chunks = 0
+            self.stages.submit(batch)
+        if wait and self.stages is not None:
+            stages, self.stages = self.stages, None
+            try:
+                stages.drain()
+            finally:
+                stages.close()  # its threads end now; a later add() starts new ones
+
+    def _embed(self, batch: list[_Pending]) -> _Embedded:
+        """Embed stage: the batch's chunks that Chroma does not hold yet."""
+        wanted = [c for p in batch for c in p.chunks]
+        present = self.col.store.existing_ids([c.chunk_id for c in wanted])
         todo = [c for c in wanted if c.chunk_id not in present]
-        vectors = self.embedder.embed_array([c.embed_text for c in todo])
+        return batch, todo, self.embedder.embed_array([c.embed_text for c in todo])
+
+    def _write(self, embedded: _Embedded) -> None:
+        """Write stage, in the crash-safe order: Chroma upsert, manifest, old chunks."""
+        batch, todo, vectors = embedded
+        store, manifest = self.col.store, self.col.manifest
         todo_ids = {c.chunk_id for c in todo}
         # Same order as ``todo``, so row i of ``vectors`` belongs to item i.
-        store.upsert(
-            [(p.doc, c) for p in self.pending for c in p.chunks if c.chunk_id in todo_ids], vectors
-        )
+        items = [(p.doc, c) for p in batch for c in p.chunks if c.chunk_id in todo_ids]
+        store.upsert(items, vectors)
         old: set[str] = set()
-        for p in self.pending:
+        for p in batch:
             old |= manifest.chunk_ids(p.doc.doc_id) - {c.chunk_id for c in p.chunks}
         manifest.put_documents(
             [
                 ManifestEntry(
-                    p.doc,
-                    p.origin,
-                    p.content_hash,
-                    p.chunker or self.chunker,
-                    self.col.spec.model_id,
-                    p.chunks,
+                    p.doc, p.origin, p.content_hash, p.chunker or self.chunker,
+                    self.col.spec.model_id, p.chunks,
                 )
-                for p in self.pending
+                for p in batch
             ]
-        )
+        )  # fmt: skip
         store.delete(sorted(old))
-        self.report.added += sum(p.is_new for p in self.pending)
-        self.report.updated += sum(not p.is_new for p in self.pending)
+        self.report.added += sum(p.is_new for p in batch)
+        self.report.updated += sum(not p.is_new for p in batch)
         self.report.embedded += len(todo)
         self.changed = True
-        self.pending.clear()
-        self.pending_chunks = 0
 
 
 def reindex(

@@ -57,18 +57,37 @@ class BM25Index:
         return {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Best (row, score) pairs with a positive score, best first."""
+        """Best (row, score) pairs with a positive score, best first (ties: lower row)."""
         if self.retriever is None or not self.chunk_ids:
             return []
         tokens = tokenize([query])
         if not tokens.vocab:
             return []
-        n = min(n, len(self.chunk_ids))
-        weight = None if mask is None else mask.astype(np.float32)
-        rows, scores = self.retriever.retrieve(
-            tokens, k=n, show_progress=False, weight_mask=weight, n_threads=0
-        )
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        words = {i: w for w, i in tokens.vocab.items()}
+        ids = self.retriever.get_tokens_ids([words[i] for i in tokens.ids[0]])
+        if not ids:
+            return []
+        scores = self.retriever.get_scores_from_ids(ids)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        return top_rows(scores, n)
+
+
+def top_rows(scores: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """The ``n`` rows with the highest positive scores, best first (ties: lower row).
+
+    bm25s's own selection, ``argpartition(scores, -n)`` over every row, takes ~250 ms at
+    a million rows when most scores are 0 or tied (measured: 400k nonzero scores with 412
+    distinct values); selecting among the positive scores, negated, takes ~10 ms.
+    """
+    rows = np.flatnonzero(scores > 0)  # ascending
+    if len(rows) > n:
+        values = scores[rows]
+        nth = -np.partition(-values, n - 1)[n - 1]
+        above = rows[values > nth]
+        rows = np.concatenate([above, rows[values == nth][: n - len(above)]])
+    rows = rows[np.lexsort((rows, -scores[rows]))]
+    return [(int(r), float(scores[r])) for r in rows]
 
 
 def build(manifest: Manifest, folder: Path) -> BM25Index:

@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.corpus",
     "tests.fixtures.app",
     "tests.fixtures.indexed",
+    "tests.fixtures.workspace",
 ]
 
 _LOOPBACK = ("127.", "::1", "localhost")

@@ -12,10 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from assistant.cli import ask, evaluate, index, serve
+from assistant.cli import ask, collections, evaluate, feedback, history, index, serve
 from assistant.errors import EvchatError
 
-COMMAND_GROUPS = (index, ask, evaluate, serve)
+COMMAND_GROUPS = (index, ask, history, feedback, collections, evaluate, serve)
 
 
 def parser() -> argparse.ArgumentParser:

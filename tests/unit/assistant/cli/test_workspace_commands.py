@@ -1,4 +1,4 @@
-"""``evchat history``, ``evchat feedback export``, ``evchat collections``, ``ask --conversation``."""
+"""evchat history, feedback export, collections, and ask --conversation."""
 
 from __future__ import annotations
 

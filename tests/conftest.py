@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.indexed",
     "tests.fixtures.workspace",
+    "tests.fixtures.browser",
 ]
 
 _LOOPBACK = ("127.", "::1", "localhost")

@@ -134,7 +134,8 @@ class Conversation:
         wrong_citations: Sequence[int] = (),
         right_answer: str | None = None,
     ) -> Feedback:
-        """Record the user's verdict on a turn (by position, 1-based; default: the last).
+        """Record the user's verdict on a turn (the 1-based number of the answer in this
+        conversation as shown; default: the last).
 
         ``verdict`` "up" on a refusal confirms that the documents don't say.
         """
@@ -153,7 +154,7 @@ class Conversation:
         right = (right_answer or "").strip() or None
         given = Feedback(verdict, tuple(sorted(set(wrong_citations))), right)
         saved = self.store.set_feedback(self.user, target.id, given)
-        self.turns[target.position - 1] = _with(target, feedback=saved)
+        self.turns[self.turns.index(target)] = _with(target, feedback=saved)
         return saved
 
     def _turn(self, turn: int | Turn | None) -> Turn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,25 @@ def test_rename_and_delete_through_the_api(workspace_bot: Assistant, user: str) 
     assert chats.list() == []
     with pytest.raises(BadInputError):
         chats.open(chat.id)
+
+
+def test_answering_goes_on_when_the_history_is_locked(
+    workspace_bot: Assistant, user: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite"
+    bot = Assistant(workspace_bot.settings.replace(history_path=path, history_timeout_s=0.3))
+    chat = bot.conversations(user).new()
+    chat.ask(VOLTA)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the history
+    try:
+        answer = chat.ask(KESTREL)
+        assert not answer.refused and "300" in answer.text
+        assert chat.save_error and "locked by another program" in chat.save_error
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    chat.ask("When does its production start?")
+    assert chat.save_error is None  # saving resumes once the lock is gone
+    saved = bot.conversations(user).open(chat.id).turns
+    assert [t.question for t in saved] == [VOLTA, "When does its production start?"]

@@ -76,7 +76,9 @@ def make_client(settings: IndexSettings) -> Any:
                 port=settings.store.chroma_port or 8000,
                 settings=chroma_settings,
             )
-        path = settings.store.home / "chroma"
+        # Absolute: chromadb caches one client per path string, so a relative home would
+        # get the client of another folder once the working directory changes.
+        path = (settings.store.home / "chroma").resolve()
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except PermissionError as exc:

@@ -152,8 +152,10 @@ class ChatHandlers:
             yield chat, gr.update(), session, question
             return
         if session is None:
-            bot = self.bots.get(self.bots.current(collection))
-            session = bot.conversations(user_of(request)).new()
+            current = self.bots.current(collection)
+            if collection and current != collection:
+                gr.Warning(f"Collection {collection!r} is gone; asking {current!r} instead.")
+            session = self.bots.get(current).conversations(user_of(request)).new()
         try:
             stream = session.stream(
                 question,

@@ -20,3 +20,19 @@ document.addEventListener("click", function (ev) {
   entry.classList.add("active");
   entry.scrollIntoView({behavior: "smooth", block: "nearest"});
 });
+
+// The chat's copy button copies a message's raw value, which for an answer is its HTML:
+// hand the clipboard the text the user sees instead ([n] markers included).
+(function () {
+  var clip = navigator.clipboard;
+  if (!clip || !clip.writeText) return;
+  var write = clip.writeText.bind(clip);
+  clip.writeText = function (text) {
+    if (typeof text === "string" && text.indexOf('<div class="evchat-turn"') === 0) {
+      var doc = new DOMParser().parseFromString(text, "text/html");  // parsed, never run
+      doc.querySelectorAll("details").forEach(function (d) { d.remove(); });
+      text = doc.body.textContent.replace(/\s+/g, " ").trim();
+    }
+    return write(text);
+  };
+})();

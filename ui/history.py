@@ -121,7 +121,7 @@ class HistoryHandlers:
 
     @staticmethod
     def new_chat() -> tuple[Any, ...]:
-        """ "New chat": an empty chat (saved once it has an answer)."""
+        """The "New chat" button: an empty chat (saved once it has an answer)."""
         none = gr.update(value=None, interactive=False)
         return None, [], answer_view.panel([]), gr.update(value=None), "", none, none, ""
 

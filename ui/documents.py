@@ -169,15 +169,10 @@ class DocumentHandlers:
             gr.Warning(f"{name} was rejected: {why}")
         return (ui.render_report(report, rejected), *self.views.refresh(collection))
 
-    def api_index(
-        self, files: list[Any] | None, collection: str = "", progress: gr.Progress = _PROGRESS
-    ) -> dict:
-        """The ``/index`` endpoint: index uploaded files (into ``collection``, default the
-        app's default one); the report as JSON."""
-        try:
-            report = self.run_index(files, progress, collection)
-        except EvchatError as e:
-            raise gr.Error(str(e)) from None
+    def api_index(self, files: list[Any] | None, progress: gr.Progress = _PROGRESS) -> dict:
+        """The ``/index`` endpoint: index uploaded files into the app's default collection;
+        the report as JSON."""
+        report = self.run_index(files, progress)
         # gradio_client takes any dict with a "path" key for a file to download: rename it.
         for key in ("failed", "rejected"):
             report[key] = [
@@ -229,12 +224,11 @@ def add_index_endpoint(handlers: DocumentHandlers) -> None:
     """The hidden components behind ``/index`` (file upload in, report out)."""
     with gr.Row(visible=False):
         api_files = gr.File(file_count="multiple")
-        api_collection = gr.Textbox()
         api_report = gr.JSON()
         api_index_btn = gr.Button("index")
     api_index_btn.click(
         handlers.api_index,
-        [api_files, api_collection],
+        [api_files],
         [api_report],
         api_name="index",
         concurrency_id="index",

@@ -25,6 +25,7 @@ from ui.collections import CollectionBots
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 EXPORTS = Path(tempfile.gettempdir()) / "evchat-exports"
+SHOWN = 100  # conversations listed in the sidebar
 
 
 def user_of(request: gr.Request | None) -> str:
@@ -89,12 +90,14 @@ class HistoryHandlers:
     def listing(self, chat: Conversation | None, request: gr.Request) -> tuple[Any, Any]:
         """The sidebar's list (the open conversation selected) and its status line."""
         try:
-            found = self.bots.root.conversations(user_of(request)).list()
+            found = self.bots.root.conversations(user_of(request)).list(limit=SHOWN + 1)
         except HistoryUnavailableError as e:
             return gr.update(choices=[], value=None), f"⚠ {e}"
-        choices = [(f"{c.title} · {c.collection}", c.id) for c in found]
+        choices = [(f"{c.title} · {c.collection}", c.id) for c in found[:SHOWN]]
         current = chat.id if chat is not None and any(c.id == chat.id for c in found) else None
         hint = "" if found else "Your conversations will be listed here."
+        if len(found) > SHOWN:
+            hint = f"The newest {SHOWN} are listed; `evchat history` lists them all."
         return gr.update(choices=choices, value=current), hint
 
     def open(

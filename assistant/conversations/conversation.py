@@ -208,9 +208,12 @@ class Conversations:
         info, turns = self.store.get(self.user, conversation_id)
         return Conversation(self.bot, self.store, self.user, info, turns)
 
-    def list(self, collection: str | None = None) -> list[ConversationInfo]:
-        """The user's conversations, newest first (of one collection, or all)."""
-        return self.store.conversations(self.user, collection)
+    def list(
+        self, collection: str | None = None, limit: int | None = None
+    ) -> list[ConversationInfo]:
+        """The user's conversations, newest first (of one collection, or all; at most
+        ``limit``)."""
+        return self.store.conversations(self.user, collection, limit)
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Rename a conversation."""

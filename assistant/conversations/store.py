@@ -118,15 +118,20 @@ class ConversationStore:
         )
 
     # --- conversations ---------------------------------------------------------------
-    def conversations(self, user: str, collection: str | None = None) -> list[ConversationInfo]:
-        """The user's conversations (of one collection, or all), newest first."""
+    def conversations(
+        self, user: str, collection: str | None = None, limit: int | None = None
+    ) -> list[ConversationInfo]:
+        """The user's conversations (of one collection, or all), newest first; at most
+        ``limit`` of them."""
         sql = f"SELECT {_INFO_COLUMNS} FROM conversations c WHERE c.user = ?"
         args: list[Any] = [user]
         if collection is not None:
             sql += " AND c.collection = ?"
             args.append(collection)
+        sql += " ORDER BY c.updated_at DESC, c.id LIMIT ?"
+        args.append(-1 if limit is None else int(limit))
         with self._db() as db:
-            rows = db.execute(sql + " ORDER BY c.updated_at DESC, c.id", args).fetchall()
+            rows = db.execute(sql, args).fetchall()
         return [ConversationInfo(*r) for r in rows]
 
     def get(self, user: str, conversation_id: str) -> tuple[ConversationInfo, list[Turn]]:

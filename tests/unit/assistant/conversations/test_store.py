@@ -72,6 +72,7 @@ def test_conversations_are_listed_newest_first(store: ConversationStore) -> None
     assert [c.title for c in listed] == ["First question?", "Second question?"]
     assert [c.turns for c in listed] == [2, 1]
     assert [c.id for c in store.conversations("ann", "reports")] == ["bbbb0002"]
+    assert [c.id for c in store.conversations("ann", limit=1)] == ["aaaa0001"]
 
 
 def test_users_never_see_or_change_each_others_conversations(store: ConversationStore) -> None:

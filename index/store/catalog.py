@@ -20,7 +20,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import ExitStack, closing, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,22 +201,38 @@ class Catalog:
         elif job.get("op") == "delete":
             ActivePointers(self.home).remove(job["name"])
             for physical in job["physicals"]:
-                with suppress(Exception):  # already gone: a repeated step
-                    self.client.delete_collection(physical)
+                if self._chroma_collection(physical) is not None:
+                    self._chroma("delete", lambda p=physical: self.client.delete_collection(p))
                 shutil.rmtree(self.folders / physical, ignore_errors=True)
 
-    def _rename_physical(self, old: str, new: str) -> None:
+    def _chroma_collection(self, physical: str) -> Any:
+        """The Chroma collection, or None when it is gone (a step done before a kill)."""
+        from chromadb.errors import NotFoundError
+
         try:
-            found = self.client.get_collection(old)
-        except Exception:
-            found = None  # renamed by an earlier run of this step, or never written
+            return self._chroma("open", lambda: self.client.get_collection(physical))
+        except StoreUnavailableError as exc:
+            if isinstance(exc.__cause__, NotFoundError):
+                return None
+            raise
+
+    @staticmethod
+    def _chroma(action: str, call: Any) -> Any:
+        """Run a Chroma call; a failure (server gone, disk full) is one clear error, and
+        the journal stays for the next call to finish the job."""
+        try:
+            return call()
+        except Exception as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise StoreUnavailableError(
+                f"Could not {action} a Chroma collection ({reason}); the change will be "
+                "finished by the next collection command or index run."
+            ) from exc
+
+    def _rename_physical(self, old: str, new: str) -> None:
+        found = self._chroma_collection(old)  # None: renamed by an earlier run of this step
         if found is not None:
-            try:
-                found.modify(name=new)
-            except Exception as exc:
-                raise StoreUnavailableError(
-                    f"Could not rename the Chroma collection {old!r} ({exc})."
-                ) from exc
+            self._chroma("rename", lambda: found.modify(name=new))
         src, dst = self.folders / old, self.folders / new
         if src.exists() and not dst.exists():
             os.replace(src, dst)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from index.errors import BadInputError
+from index.errors import BadInputError, StoreUnavailableError
 from index.ingest.pipeline import reindex
 from index.store.catalog import Catalog
 from index.store.chroma import ActivePointers, make_client
@@ -140,3 +140,29 @@ def test_pointer_changes_from_many_threads_are_all_kept(settings: Settings) -> N
     for t in threads:
         t.join()
     assert len(pointers.read()) == 16
+
+
+class ChromaDownOnDelete:
+    """Fake, to stage a fault: a Chroma client whose delete_collection fails (as when the
+    server goes away); everything else is the real client."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+
+    def delete_collection(self, name: str) -> None:
+        raise ConnectionError("Could not connect to a Chroma server")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+def test_a_delete_whose_chroma_step_fails_is_one_error_and_finished_later(
+    settings: Settings, tmp_path: Path
+) -> None:
+    index_into(settings, "alpha", tmp_path / "a", 2)
+    failing = Catalog(settings, client=ChromaDownOnDelete(make_client(settings)))
+    with pytest.raises(StoreUnavailableError, match="finished by the next") as err:
+        failing.delete("alpha")
+    assert "\n" not in str(err.value) and failing.journal.exists()
+    assert Catalog(settings).names() == []  # the next call finishes the delete
+    assert "alpha--minilm" not in chroma_names(settings) and not failing.journal.exists()

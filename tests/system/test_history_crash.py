@@ -32,8 +32,8 @@ for i in range(start, start + 100000):
 
 
 def run_and_kill(driver: Path, start: int, after: int) -> int:
-    """Run the driver until it has acknowledged ``after`` turns, SIGKILL it; the last
-    acknowledged turn number."""
+    """Run the driver until it has acknowledged ``after`` turns, SIGKILL it; the number
+    of the last turn it acknowledged before it died."""
     proc = subprocess.Popen(
         [sys.executable, str(driver), str(start)], stdout=subprocess.PIPE, text=True, cwd=REPO
     )
@@ -46,6 +46,8 @@ def run_and_kill(driver: Path, start: int, after: int) -> int:
             break
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    for line in proc.stdout:  # what it acknowledged while this process was reading behind
+        last = int(line)
     return last
 
 

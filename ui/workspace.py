@@ -166,7 +166,13 @@ def _wire_collections(ws: Workspace) -> None:
             outputs,
         ),
     ]
+    new_chat = _new_chat(ws)
+
+    def switched(name: str) -> tuple[Any, ...]:
+        # one step, so no question can reach the old chat after the header has changed
+        return (*changed(name), *new_chat())
+
     for event in events:
-        event.then(changed, [tab.collection], _collection_outputs(ws), **PRIVATE).then(
-            _new_chat(ws), None, _chat_outputs(ws), **PRIVATE
+        event.then(
+            switched, [tab.collection], _collection_outputs(ws) + _chat_outputs(ws), **PRIVATE
         )

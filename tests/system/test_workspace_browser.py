@@ -165,7 +165,7 @@ def test_switching_collections_changes_the_answers_sources(
     assert "Ontario" in answer.inner_text()
     assert page.locator("#passage-panel li.source[data-doc='orca.md']").count() == 1
     choose_collection(page, "evchat")
-    assert page.locator("#chatbot .evchat-turn").count() == 0  # a new chat for the switch
+    assert page.locator("#chatbot .evchat-turn").count() == 0  # a new chat came with it
     assert ask(page, ORCA).locator(".evchat-refusal").count() == 1  # evchat has no such plant
     assert "Zaragoza" in ask(page, VOLTA).inner_text()
     assert page.locator("#passage-panel li.source[data-doc='volta.md']").count() == 1

@@ -18,6 +18,7 @@ from assistant import Assistant, Settings
 from ui import render
 from ui.auth import parse_auth
 from ui.chat import ChatHandlers, build_chat_tab, wire_chat_tab
+from ui.collections import CollectionBots, build_collection_panel
 from ui.documents import (
     DocumentHandlers,
     DocumentViews,
@@ -26,6 +27,7 @@ from ui.documents import (
     wire_documents_tab,
 )
 from ui.feeds import FeedHandlers, build_feeds_panel, wire_feeds_panel
+from ui.workspace import Workspace, wire_workspace
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -33,22 +35,29 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     """The Gradio Blocks app around ``assistant`` (a default one if None)."""
     bot = assistant or Assistant(Settings())
+    bots = CollectionBots(bot)
     views = DocumentViews(bot)
     documents = DocumentHandlers(bot, views)
     feeds = FeedHandlers(bot)
     with gr.Blocks(title="evchat") as demo:
-        gr.Markdown("## evchat — EV-industry news with verified citations")
+        with gr.Row(elem_id="header"):
+            gr.Markdown("## evchat — EV-industry news with verified citations")
+            header = gr.Markdown(bots.header(None), elem_id="current-collection")
+        collection = gr.State(bots.default)
+        remembered = gr.BrowserState(bots.default, storage_key="evchat-collection")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chat_tab = build_chat_tab(bot, views.sources())
+                chat_tab = build_chat_tab(bot, views.sources(), collection)
             with gr.Tab("Documents", id="documents"):
+                collections = build_collection_panel(bots)
                 docs_tab = build_documents_tab(views)
                 feeds_panel = build_feeds_panel(feeds)
         add_index_endpoint(documents)
-        wire_chat_tab(chat_tab, ChatHandlers(bot))
+        asks = wire_chat_tab(chat_tab, ChatHandlers(bots))
         wire_feeds_panel(feeds_panel, feeds)
-        refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter)
-        demo.load(views.refresh, None, refreshed, api_visibility="private")
+        refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter, collection)
+        workspace = Workspace(bots, views, chat_tab, collections, header, remembered, refreshed)
+        wire_workspace(demo, workspace, asks)
         gr.api(views.stats, api_name="stats")
     demo.queue(default_concurrency_limit=4)
     return demo

@@ -7,11 +7,24 @@ Everything the web app, the CLI and Python users need is importable from here.
 
 from assistant.answer.markers import replace_markers, strip_markers
 from assistant.answer.retrieve import Filters, parse_iso_date
-from assistant.assistant import Assistant, DocumentInfo, Stats
+from assistant.assistant import Assistant, CollectionInfo, DocumentInfo, Stats
 from assistant.background import FeedScheduler, SyncStatus, WatchStatus, WatchThread
+from assistant.conversations import (
+    Conversation,
+    ConversationInfo,
+    Conversations,
+    Feedback,
+    FeedbackExport,
+    Turn,
+    export_feedback,
+    history_messages,
+)
+from assistant.conversations.export import to_dict as conversation_to_dict
+from assistant.conversations.export import to_markdown as conversation_to_markdown
 from assistant.errors import (
     BadInputError,
     EvchatError,
+    HistoryUnavailableError,
     LLMError,
     LLMStreamCutError,
     ModelMismatchError,
@@ -31,6 +44,10 @@ __all__ = [
     "Assistant",
     "BadInputError",
     "Citation",
+    "CollectionInfo",
+    "Conversation",
+    "ConversationInfo",
+    "Conversations",
     "DocumentInfo",
     "EvchatError",
     "FailedFile",
@@ -38,8 +55,11 @@ __all__ = [
     "FeedInfo",
     "FeedScheduler",
     "FeedSyncReport",
+    "Feedback",
+    "FeedbackExport",
     "Feeds",
     "Filters",
+    "HistoryUnavailableError",
     "IndexReport",
     "LLMError",
     "LLMStreamCutError",
@@ -49,9 +69,14 @@ __all__ = [
     "Stats",
     "StoreUnavailableError",
     "SyncStatus",
+    "Turn",
     "WatchBatch",
     "WatchStatus",
     "WatchThread",
+    "conversation_to_dict",
+    "conversation_to_markdown",
+    "export_feedback",
+    "history_messages",
     "parse_iso_date",
     "replace_markers",
     "strip_markers",

@@ -9,11 +9,12 @@ to the answer pipeline (:mod:`assistant.answer.pipeline`).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.choices import clean_choices
 from assistant.answer.condense import Message
@@ -28,8 +29,12 @@ from assistant.types import Answer, Passage
 from index.embed.factory import ArrayEmbedder, make_embedder
 from index.ingest.pipeline import delete_documents, reindex
 from index.sources.watch import FolderWatcher, WatchBatch
+from index.store.catalog import Catalog
 from index.store.collection import Collection
 from index.types import IndexReport
+
+if TYPE_CHECKING:
+    from assistant.conversations import Conversations, ConversationStore
 
 HistoryLike = Sequence[Message] | Sequence[tuple[str, str]] | None
 
@@ -44,6 +49,25 @@ class DocumentInfo:
     published_at: str | None
     chunks: int
     indexed_at: float
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """A named collection of the store, as the Documents tab and ``evchat collections`` list it."""
+
+    name: str
+    documents: int
+    chunks: int
+    last_indexed: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "last_indexed": _iso_time(self.last_indexed),
+        }
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,11 @@ class Assistant:
         self._prompts: PromptSet | None = None
         self._model: ChatModel | None = None
         self._feeds: Feeds | None = None
+        # Assistants over the other collections of the same home share the embedder, the
+        # history store and this table with its lock (see for_collection).
+        self._siblings: dict[str, Assistant] = {self.collection_name: self}
+        self._siblings_lock = threading.Lock()
+        self._history: ConversationStore | None = None
 
     # --- wiring ----------------------------------------------------------------------
     @property
@@ -130,6 +159,88 @@ class Assistant:
                     self._collection, self.embedder, self.settings.retrieval
                 )
             return self._retriever
+
+    def for_collection(self, name: str | None) -> Assistant:
+        """The assistant over collection ``name`` of the same home (this one for its own
+        name); it shares this one's embedding model and conversation history."""
+        name = name or self.collection_name
+        with self._siblings_lock:
+            found = self._siblings.get(name)
+        if found is not None:
+            return found
+        other = Assistant(self.settings, collection=name)
+        other._embedder, other._prompts = self.embedder, self._prompts
+        other._history = self.history_store
+        other._siblings, other._siblings_lock = self._siblings, self._siblings_lock
+        with self._siblings_lock:
+            return self._siblings.setdefault(name, other)
+
+    # --- conversations ---------------------------------------------------------------
+    @property
+    def history_store(self) -> ConversationStore:
+        """The conversation history of this home (``EVCHAT_HOME/conversations.sqlite``)."""
+        if self._history is None:
+            from assistant.conversations import ConversationStore
+
+            h = self.settings.history
+            self._history = ConversationStore(self.settings.history_file, h.history_timeout_s)
+        return self._history
+
+    def conversations(self, user: str | None = None) -> Conversations:
+        """The saved conversations of ``user`` (default: the anonymous user of the CLI and
+        of the web app without login); ``.new().ask(…)`` starts one."""
+        from assistant.conversations import Conversations
+
+        return Conversations(self, user)
+
+    # --- collections -----------------------------------------------------------------
+    def collections(self) -> list[CollectionInfo]:
+        """Every collection of this home, sorted by name."""
+        return [
+            CollectionInfo(c.name, c.documents, c.chunks, c.last_indexed)
+            for c in Catalog(self.settings).summaries()
+        ]
+
+    def create_collection(self, name: str) -> CollectionInfo:
+        """Create an empty collection (index into it with ``for_collection(name).index``)."""
+        c = Catalog(self.settings).create(name)
+        return CollectionInfo(c.name, 0, 0, None)
+
+    def rename_collection(self, old: str, new: str) -> None:
+        """Rename a collection; its documents, uploads and conversations follow it, and so
+        do the assistants over it."""
+        Catalog(self.settings).rename(old, new)
+        uploads = self.settings.uploads_dir
+        if (uploads / old).is_dir() and not (uploads / new).exists():
+            (uploads / old).rename(uploads / new)
+        with self._siblings_lock:
+            moved = self._siblings.pop(old, None)
+            if moved is not None:
+                self._siblings[new] = moved
+        if moved is not None:
+            moved.collection_name = new
+            moved._reopen()
+        self.history_store.rename_collection(old, new)
+
+    def delete_collection(self, name: str) -> None:
+        """Delete a collection and its uploads (conversations about it are kept)."""
+        Catalog(self.settings).delete(name)
+        shutil.rmtree(self.settings.uploads_dir / name, ignore_errors=True)
+        with self._siblings_lock:
+            gone = self._siblings.pop(name, None) if name != self.collection_name else self
+        if gone is not None:
+            gone._reopen()
+
+    def _reopen(self) -> None:
+        """Open the collection afresh at the next question (it was renamed or deleted)."""
+        with self._lock:
+            self._retriever = None
+            self._collection = None
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where the web app keeps the files uploaded into this collection."""
+        return self.settings.uploads_dir / self.collection_name
 
     # --- write path ------------------------------------------------------------------
     def index(

@@ -14,6 +14,7 @@ from index.errors import (
 __all__ = [
     "BadInputError",
     "EvchatError",
+    "HistoryUnavailableError",
     "LLMError",
     "LLMStreamCutError",
     "ModelMismatchError",
@@ -31,3 +32,11 @@ class LLMStreamCutError(LLMError):
     def __init__(self, message: str, partial: str = "") -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class HistoryUnavailableError(EvchatError):
+    """The conversation history cannot be read or written (corrupt, locked, read-only).
+
+    Answers do not depend on it: a conversation keeps answering and says, in one line,
+    that its turns are not being saved.
+    """

@@ -2,9 +2,9 @@
 
 ``Settings`` = :class:`index.settings.IndexSettings` (``store``, ``embedding``,
 ``ingest``, ``openai``) + :class:`RetrievalSettings`, :class:`AnswerSettings`,
-:class:`LLMSettings` and :class:`WebSettings`. Each layer reads its own section
-(``settings.retrieval.k``); every field is an ``EVCHAT_<FIELD>`` environment variable, and
-``Settings(k=4, home="…")`` routes flat keyword arguments to their sections.
+:class:`LLMSettings`, :class:`WebSettings` and :class:`HistorySettings`. Each layer reads its
+own section (``settings.retrieval.k``); every field is an ``EVCHAT_<FIELD>`` environment
+variable, and ``Settings(k=4, home="…")`` routes flat keyword arguments to their sections.
 """
 
 from __future__ import annotations
@@ -110,6 +110,20 @@ class WebSettings(Section):
     )
 
 
+class HistorySettings(Section):
+    """Where conversations and the feedback on answers are kept."""
+
+    history_path: Path | None = Field(
+        None,
+        description="The conversation history (SQLite); default EVCHAT_HOME/conversations.sqlite.",
+    )
+    history_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="How long saving a turn waits for a history locked by another program.",
+    )
+
+
 class Settings(IndexSettings):
     """Every knob of evchat, grouped by section; see the module docstring.
 
@@ -121,8 +135,14 @@ class Settings(IndexSettings):
     answering: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
 
     @property
     def uploads_dir(self) -> Path:
         """Where files uploaded through the web app are stored."""
         return self.store.home / "uploads"
+
+    @property
+    def history_file(self) -> Path:
+        """The conversation history (SQLite), shared by every collection of the home."""
+        return self.history.history_path or self.store.home / "conversations.sqlite"

@@ -29,6 +29,8 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.indexed",
     "tests.fixtures.feeds",
+    "tests.fixtures.workspace",
+    "tests.fixtures.browser",
 ]
 
 _LOOPBACK = ("127.", "::1", "localhost")

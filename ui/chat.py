@@ -1,4 +1,9 @@
-"""The Chat tab: the conversation, its side panel of filters, and the ``/ask`` endpoint."""
+"""The Chat tab: the conversation sidebar, the chat with its one answer view, the source
+panel and filters beside it, and the ``/ask`` endpoint.
+
+The sidebar (:mod:`ui.history`), the answer view (:mod:`ui.answer_view`) and the feedback
+panel (:mod:`ui.feedback`) are laid out here and live in their own modules.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, Assistant, EvchatError
-from ui import forms
-from ui import render as ui
+from assistant import Answer, Assistant, Conversation, EvchatError
+from ui import answer_view, forms
+from ui.collections import CollectionBots
+from ui.feedback import FeedbackPanel, build_feedback_panel
+from ui.history import HistorySidebar, build_sidebar, user_of
 
 EXAMPLES = [
     "Where is BYD building its first European car plant?",
@@ -29,10 +36,11 @@ class ChatTab:
     chatbot: gr.Chatbot
     question: gr.Textbox
     ask_btn: gr.Button
-    clear_btn: gr.Button
-    answer_html: gr.HTML
-    sources_html: gr.HTML
-    history: gr.State
+    panel: gr.HTML  # the sources of the answers, beside the chat
+    session: gr.State  # the open Conversation (None before the first answer)
+    sidebar: HistorySidebar
+    feedback: FeedbackPanel
+    collection: gr.State  # the session's current collection
     as_of: gr.Textbox
     source_filter: gr.Dropdown
     date_from: gr.Textbox
@@ -46,7 +54,7 @@ class ChatTab:
         return [
             self.question,
             self.chatbot,
-            self.history,
+            self.session,
             self.as_of,
             self.source_filter,
             self.date_from,
@@ -54,11 +62,12 @@ class ChatTab:
             self.answerer,
             self.k,
             self.options,
+            self.collection,
         ]
 
     def outputs(self) -> list[Any]:
         """The outputs of :meth:`ChatHandlers.respond`."""
-        return [self.chatbot, self.answer_html, self.sources_html, self.history, self.question]
+        return [self.chatbot, self.panel, self.session, self.question]
 
 
 def _answerers(bot: Assistant) -> tuple[list[str], str]:
@@ -68,12 +77,16 @@ def _answerers(bot: Assistant) -> tuple[list[str], str]:
     return choices, "openai" if bot.answerer_name() == "openai" else "extractive"
 
 
-def build_chat_tab(bot: Assistant, sources: list[str]) -> ChatTab:
+def build_chat_tab(bot: Assistant, sources: list[str], collection: gr.State) -> ChatTab:
     """Lay out the Chat tab (call inside an open ``gr.Tab``)."""
-    answerers, default_answerer = _answerers(bot)
     with gr.Row():
-        with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="Chat", height=380, buttons=["copy"], elem_id="chatbot")
+        with gr.Column(scale=1, min_width=220, elem_id="history-sidebar"):
+            sidebar = build_sidebar()
+        with gr.Column(scale=3, min_width=420):
+            chatbot = gr.Chatbot(
+                label="Chat", show_label=False, height=520, buttons=["copy"],
+                elem_id="chatbot", feedback_options=("Like", "Dislike"),
+            )  # fmt: skip
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="Ask about the EV industry…",
@@ -82,37 +95,44 @@ def build_chat_tab(bot: Assistant, sources: list[str]) -> ChatTab:
                     elem_id="question",
                 )
                 ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            feedback = build_feedback_panel()
             gr.Examples(EXAMPLES, inputs=question, label="Examples")
-            answer_html = gr.HTML(elem_id="answer")
-            sources_html = gr.HTML(elem_id="sources")
-            clear_btn = gr.Button("Clear chat", size="sm")
-        with gr.Column(scale=1):
-            as_of = gr.Textbox(label="As of (YYYY-MM-DD)", placeholder="today")
-            source_filter = gr.Dropdown(choices=sources, multiselect=True, label="Sources")
-            date_from = gr.Textbox(label="Published from (YYYY-MM-DD)")
-            date_to = gr.Textbox(label="Published to (YYYY-MM-DD)")
-            answerer = gr.Radio(answerers, value=default_answerer, label="Answerer")
-            k = gr.Slider(1, 20, value=bot.settings.retrieval.k, step=1, label="Passages (k)")
-            options = gr.Textbox(
-                label="Options (multiple choice, one per line)", lines=3, elem_id="options"
-            )
+        with gr.Column(scale=2, min_width=300):
+            panel = gr.HTML(answer_view.panel([]), elem_id="passage-panel")
+            filters = _build_filters(bot, sources)
     return ChatTab(
-        chatbot, question, ask_btn, clear_btn, answer_html, sources_html, gr.State([]),
-        as_of, source_filter, date_from, date_to, answerer, k, options,
+        chatbot, question, ask_btn, panel, gr.State(None), sidebar, feedback, collection,
+        *filters,
     )  # fmt: skip
 
 
-class ChatHandlers:
-    """The Chat tab's event handlers and the ``/ask`` API over one assistant."""
+def _build_filters(bot: Assistant, sources: list[str]) -> tuple[Any, ...]:
+    answerers, default_answerer = _answerers(bot)
+    with gr.Accordion("Filters and options", open=False, elem_id="filters"):
+        as_of = gr.Textbox(label="As of (YYYY-MM-DD)", placeholder="today")
+        source_filter = gr.Dropdown(choices=sources, multiselect=True, label="Sources")
+        date_from = gr.Textbox(label="Published from (YYYY-MM-DD)")
+        date_to = gr.Textbox(label="Published to (YYYY-MM-DD)")
+        answerer = gr.Radio(answerers, value=default_answerer, label="Answerer")
+        k = gr.Slider(1, 20, value=bot.settings.retrieval.k, step=1, label="Passages (k)")
+        options = gr.Textbox(
+            label="Options (multiple choice, one per line)", lines=3, elem_id="options"
+        )
+    return as_of, source_filter, date_from, date_to, answerer, k, options
 
-    def __init__(self, bot: Assistant) -> None:
-        self.bot = bot
+
+class ChatHandlers:
+    """The Chat tab's event handlers and the ``/ask`` API, over the app's collections."""
+
+    def __init__(self, bots: CollectionBots) -> None:
+        self.bots = bots
+        self.bot = bots.get(None)
 
     def respond(
         self,
         question: str,
         chat: ChatHistory,
-        history: ChatHistory,
+        session: Conversation | None,
         as_of: str,
         sources: list[str],
         date_from: str,
@@ -120,18 +140,25 @@ class ChatHandlers:
         answerer: str,
         k: float,
         options: str = "",
+        collection: str = "",
+        request: gr.Request = None,  # type: ignore[assignment]
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat, then show it with its sources."""
-        chat, history = list(chat or []), list(history or [])
+        """Stream one answer into the chat, then show it with clickable sources; the turn
+        is saved in the open conversation (a new one in the current collection)."""
+        chat = list(chat or [])
         question = (question or "").strip()
         if not question:
             gr.Warning("Please type a question.")
-            yield chat, gr.update(), gr.update(), history, question
+            yield chat, gr.update(), session, question
             return
+        if session is None:
+            current = self.bots.current(collection)
+            if collection and current != collection:
+                gr.Warning(f"Collection {collection!r} is gone; asking {current!r} instead.")
+            session = self.bots.get(current).conversations(user_of(request)).new()
         try:
-            stream = self.bot.stream(
+            stream = session.stream(
                 question,
-                history,
                 forms.date_or_none(as_of, "'as of' date"),
                 forms.filters(sources, date_from, date_to),
                 int(k),
@@ -139,23 +166,23 @@ class ChatHandlers:
                 forms.option_lines(options),
             )
             chat += [
-                {"role": "user", "content": ui.escape_markdown(question)},
-                {"role": "assistant", "content": "…"},
+                {"role": "user", "content": answer_view.user_bubble(question)},
+                {"role": "assistant", "content": answer_view.streaming("")},
             ]
-            yield chat, "", "", history, ""
-            final = yield from self._stream_into(chat, history, stream)
+            yield chat, gr.update(), session, ""
+            final = yield from self._stream_into(chat, session, stream)
         except (EvchatError, ValueError) as e:
             gr.Warning(str(e))
             if chat and chat[-1].get("role") == "assistant" and chat[-1]["content"] == "…":
                 chat = chat[:-2]
-            yield chat, gr.update(), gr.update(), history, question
+            yield chat, gr.update(), session, question
             return
         if final is not None:
-            yield self._final(final, question, chat, history)
+            yield self._final(final, question, chat, session)
 
     @staticmethod
     def _stream_into(
-        chat: ChatHistory, history: ChatHistory, stream: Iterator[str | Answer]
+        chat: ChatHistory, session: Conversation, stream: Iterator[str | Answer]
     ) -> Any:
         """Show the streamed text in the last bubble; return the final Answer."""
         text = ""
@@ -163,31 +190,30 @@ class ChatHandlers:
             if isinstance(item, Answer):
                 return item
             text += item
-            chat[-1] = {"role": "assistant", "content": ui.escape_markdown(text)}
-            yield chat, gr.update(), gr.update(), history, ""
+            chat[-1] = {"role": "assistant", "content": answer_view.streaming(text)}
+            yield chat, gr.update(), session, ""
         return None
 
     @staticmethod
     def _final(
-        final: Answer, question: str, chat: ChatHistory, history: ChatHistory
+        final: Answer, question: str, chat: ChatHistory, session: Conversation
     ) -> tuple[Any, ...]:
-        shown = ui.answer_markdown(final)
-        if final.refused:
-            shown = f"⛔ **{ui.REFUSAL_HEADING}.** " + shown
-        chat[-1] = {"role": "assistant", "content": shown}
-        history += [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": final.text},
-        ]
-        return chat, ui.render_answer(final, question), ui.render_sources(final), history, ""
+        turn = len(session.turns)
+        chat[-1] = {"role": "assistant", "content": answer_view.bubble(final, turn, question)}
+        if session.save_error:
+            gr.Warning(session.save_error)
+        return chat, answer_view.panel(session.turns, turn), session, ""
 
-    def api_ask(self, question: str, as_of: str = "", options: str = "") -> dict[str, Any]:
+    def api_ask(
+        self, question: str, as_of: str = "", options: str = "", collection: str = ""
+    ) -> dict[str, Any]:
         """Answer a question from the indexed documents; returns the Answer as JSON.
 
-        ``options``: the options of a multiple-choice question, one per line (optional).
+        ``options``: the options of a multiple-choice question, one per line (optional);
+        ``collection``: the collection to ask (default: the app's default one).
         """
         try:
-            answer = self.bot.ask(
+            answer = self.bots.get(collection or None).ask(
                 question,
                 as_of=forms.date_or_none(as_of, "'as of' date"),
                 choices=forms.option_lines(options),
@@ -197,9 +223,12 @@ class ChatHandlers:
         return answer.to_dict()
 
 
-def wire_chat_tab(tab: ChatTab, handlers: ChatHandlers) -> None:
-    """Connect the Chat tab's events and register ``/ask``."""
-    for trigger in (tab.question.submit, tab.ask_btn.click):
+def wire_chat_tab(tab: ChatTab, handlers: ChatHandlers) -> list[Any]:
+    """Connect the question box and register ``/ask``; returns the ask events (the
+    sidebar and the feedback panel follow each answer)."""
+    events = [
         trigger(handlers.respond, tab.inputs(), tab.outputs(), api_visibility="private")
-    tab.clear_btn.click(lambda: ([], "", "", [], ""), None, tab.outputs(), api_visibility="private")
+        for trigger in (tab.question.submit, tab.ask_btn.click)
+    ]
     gr.api(handlers.api_ask, api_name="ask")
+    return events

@@ -1,4 +1,9 @@
-"""The Documents tab: upload and index files, list and delete documents, and ``/index``."""
+"""The Documents tab: upload and index files, list and delete documents, and ``/index``.
+
+Everything here is about the session's current collection (chosen with the collection
+controls of :mod:`ui.collections` at the top of the tab); uploads are kept per collection
+under ``EVCHAT_HOME/uploads/<collection>``.
+"""
 
 from __future__ import annotations
 
@@ -30,46 +35,51 @@ class DocumentsTab:
 
 
 class DocumentViews:
-    """What the Documents tab shows of the index (empty, not an error, before the first
-    indexing run)."""
+    """What the Documents tab shows of a collection's index (empty, not an error, before
+    the first indexing run); ``collection`` None is the app's default one."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
 
-    def sources(self) -> list[str]:
+    def _bot(self, collection: str | None) -> Assistant:
+        return self.bot.for_collection(collection or None)
+
+    def sources(self, collection: str | None = None) -> list[str]:
         """The sources of the indexed documents, for the Sources filter."""
         try:
-            return sorted({d.source for d in self.bot.documents()})
+            return sorted({d.source for d in self._bot(collection).documents()})
         except Exception:
             return []
 
-    def rows(self) -> list[list[Any]]:
+    def rows(self, collection: str | None = None) -> list[list[Any]]:
         """One table row per document."""
         try:
-            docs = self.bot.documents()
+            docs = self._bot(collection).documents()
         except Exception:
             return []
         return [[d.doc_id, d.title, d.published_at or "", d.source, d.chunks] for d in docs]
 
-    def doc_choices(self) -> list[tuple[str, str]]:
+    def doc_choices(self, collection: str | None = None) -> list[tuple[str, str]]:
         """(label, doc id) pairs for the delete selector."""
         try:
-            return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in self.bot.documents()]
+            return [
+                (f"{d.title} ({d.doc_id})", d.doc_id) for d in self._bot(collection).documents()
+            ]
         except Exception:
             return []
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self, collection: str | None = None) -> dict[str, Any]:
         """Index statistics, or zeros with the error when the store cannot be read."""
         try:
-            return self.bot.stats().to_dict()
+            return self._bot(collection).stats().to_dict()
         except EvchatError as e:
             return {"documents": 0, "chunks": 0, "error": str(e)}
         except Exception:
             return {"documents": 0, "chunks": 0}
 
-    def stats_markdown(self) -> str:
+    def stats_markdown(self, collection: str | None = None) -> str:
         """The one-line summary above the table."""
-        s = self.stats()
+        s = self.stats(collection)
         return (
             f"**Documents:** {s.get('documents', 0)} · **Chunks:** {s.get('chunks', 0)} · "
             f"**Model:** {ui.escape_markdown(str(s.get('model', '—')))} · "
@@ -77,13 +87,13 @@ class DocumentViews:
             f"**Last indexed:** {ui.format_timestamp(s.get('last_indexed'))}"
         )
 
-    def refresh(self) -> tuple[Any, ...]:
+    def refresh(self, collection: str | None = None) -> tuple[Any, ...]:
         """New values for the table, the delete selector, the stats and the Sources filter."""
         return (
-            self.rows(),
-            gr.update(choices=self.doc_choices(), value=[]),
-            self.stats_markdown(),
-            gr.update(choices=self.sources()),
+            self.rows(collection),
+            gr.update(choices=self.doc_choices(collection), value=[]),
+            self.stats_markdown(collection),
+            gr.update(choices=self.sources(collection), value=[]),
         )
 
 
@@ -119,12 +129,19 @@ class DocumentHandlers:
     def __init__(self, bot: Assistant, views: DocumentViews) -> None:
         self.bot = bot
         self.views = views
-        s = bot.settings
-        self.stager = UploadStager(s.uploads_dir, s.web.upload_max_mb, SUPPORTED_EXTENSIONS)
 
-    def run_index(self, files: Sequence[Any] | None, progress: gr.Progress) -> dict[str, Any]:
-        """Stage the uploads and index the uploads folder; the report as a dict."""
-        staged, rejected = self.stager.stage(files)
+    def stager(self, collection: str | None = None) -> UploadStager:
+        """The staging of uploads into the collection's own uploads folder."""
+        bot = self.bot.for_collection(collection or None)
+        limit = bot.settings.web.upload_max_mb
+        return UploadStager(bot.uploads_dir, limit, SUPPORTED_EXTENSIONS)
+
+    def run_index(
+        self, files: Sequence[Any] | None, progress: gr.Progress, collection: str | None = None
+    ) -> dict[str, Any]:
+        """Stage the uploads and index the collection's uploads folder; the report."""
+        bot, stager = self.bot.for_collection(collection or None), self.stager(collection)
+        staged, rejected = stager.stage(files)
         report: dict[str, Any] = {"added": 0, "updated": 0, "unchanged": 0, "failed": []}
         if staged:
 
@@ -133,27 +150,28 @@ class DocumentHandlers:
 
             progress(0, desc="Indexing")
             try:
-                report = self.bot.index([self.stager.folder], on_progress=on_progress).to_dict()
+                report = bot.index([stager.folder], on_progress=on_progress).to_dict()
             except EvchatError as e:
                 raise gr.Error(str(e)) from None
         report["rejected"] = [{"path": n, "error": w} for n, w in rejected]
         return report
 
     def index_uploads(
-        self, files: list[Any] | None, progress: gr.Progress = _PROGRESS
+        self, files: list[Any] | None, collection: str = "", progress: gr.Progress = _PROGRESS
     ) -> tuple[Any, ...]:
         """The Index button."""
         if not files:
             gr.Warning("Choose one or more files to upload first.")
             return (gr.update(),) * 5
-        report = self.run_index(files, progress)
+        report = self.run_index(files, progress, collection)
         rejected = [(r["path"], r["error"]) for r in report.pop("rejected")]
         for name, why in rejected:
             gr.Warning(f"{name} was rejected: {why}")
-        return (ui.render_report(report, rejected), *self.views.refresh())
+        return (ui.render_report(report, rejected), *self.views.refresh(collection))
 
     def api_index(self, files: list[Any] | None, progress: gr.Progress = _PROGRESS) -> dict:
-        """The ``/index`` endpoint: index uploaded files; the report as JSON."""
+        """The ``/index`` endpoint: index uploaded files into the app's default collection;
+        the report as JSON."""
         report = self.run_index(files, progress)
         # gradio_client takes any dict with a "path" key for a file to download: rename it.
         for key in ("failed", "rejected"):
@@ -163,37 +181,42 @@ class DocumentHandlers:
             ]
         return report
 
-    def delete_docs(self, doc_ids: list[str] | None) -> tuple[Any, ...]:
+    def delete_docs(self, doc_ids: list[str] | None, collection: str = "") -> tuple[Any, ...]:
         """The Delete selected button."""
         if not doc_ids:
             gr.Warning("Select documents to delete first.")
             return (gr.update(),) * 5
         try:
-            removed = self.bot.delete(doc_ids)
+            removed = self.bot.for_collection(collection or None).delete(doc_ids)
         except EvchatError as e:
             raise gr.Error(str(e)) from None
         gr.Info(f"Deleted {removed} document(s).")
-        return (f"<p>Deleted {removed} document(s).</p>", *self.views.refresh())
+        return (f"<p>Deleted {removed} document(s).</p>", *self.views.refresh(collection))
 
 
 def wire_documents_tab(
-    tab: DocumentsTab, handlers: DocumentHandlers, source_filter: gr.Dropdown
+    tab: DocumentsTab, handlers: DocumentHandlers, source_filter: gr.Dropdown, collection: Any
 ) -> list[Any]:
-    """Connect the tab's events; returns the outputs a page load should refresh."""
+    """Connect the tab's events (about the ``collection`` state's collection); returns the
+    outputs a page load or a switch of collection should refresh."""
     outputs = [tab.report_html, tab.docs_table, tab.delete_sel, tab.stats_md, source_filter]
     private: dict[str, Any] = {"api_visibility": "private"}
     tab.index_btn.click(
         handlers.index_uploads,
-        [tab.upload],
+        [tab.upload, collection],
         outputs,
         concurrency_id="index",
         concurrency_limit=1,
         **private,
     )
     tab.delete_btn.click(
-        handlers.delete_docs, [tab.delete_sel], outputs, concurrency_id="index", **private
+        handlers.delete_docs,
+        [tab.delete_sel, collection],
+        outputs,
+        concurrency_id="index",
+        **private,
     )
-    tab.refresh_btn.click(handlers.views.refresh, None, outputs[1:], **private)
+    tab.refresh_btn.click(handlers.views.refresh, [collection], outputs[1:], **private)
     return outputs[1:]
 
 

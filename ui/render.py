@@ -132,21 +132,22 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def render_refusal(answer: Answer, closest: int = 3) -> str:
-    """A visible refusal, listing the closest passages anyway."""
+    """A visible refusal, with the closest passages anyway (folded, to keep the chat short)."""
     out = [
         '<div class="evchat-refusal">',
         f"<h4>⛔ {REFUSAL_HEADING}</h4>",
         f"<p>{esc(answer.text)}</p>",
     ]
     if answer.passages:
-        out.append("<div>Closest passages:</div><ol>")
+        shown = len(answer.passages[:closest])
+        out.append(f'<details class="closest"><summary>Closest passages ({shown})</summary><ol>')
         for p in answer.passages[:closest]:
             snippet = p.text if len(p.text) <= 300 else p.text[:300] + "…"
             out.append(
                 f"<li><b>{esc(p.title)}</b> <span class='meta'>{esc(p.published_at or '')}"
                 f" · {esc(p.source)}</span><br><span>{esc(snippet)}</span></li>"
             )
-        out.append("</ol>")
+        out.append("</ol></details>")
     out.append("</div>")
     return "".join(out)
 

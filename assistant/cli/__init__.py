@@ -12,10 +12,21 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from assistant.cli import ask, evaluate, feeds, index, mcp, serve, watch
+from assistant.cli import (
+    ask,
+    collections,
+    evaluate,
+    feedback,
+    feeds,
+    history,
+    index,
+    mcp,
+    serve,
+    watch,
+)
 from assistant.errors import EvchatError
 
-COMMAND_GROUPS = (index, ask, evaluate, serve, feeds, watch, mcp)
+COMMAND_GROUPS = (index, ask, history, feedback, collections, evaluate, serve, feeds, watch, mcp)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -24,15 +24,19 @@ def register(sub: Any) -> None:
         metavar="OPTION",
         help="an option of a multiple-choice question (repeat for each option)",
     )
+    ask.add_argument(
+        "--conversation",
+        metavar="ID",
+        help="continue a saved conversation (its history is carried and this turn saved), "
+        "or 'new' to start one",
+    )
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Answer the question; print it with its sources (or as JSON)."""
-    answer = assistant_for(args).ask(
-        args.question, as_of=args.as_of, answerer=args.answerer, choices=args.choices
-    )
+    answer = _answer(args)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
@@ -51,3 +55,20 @@ def run(args: argparse.Namespace) -> int:
     if answer.warning:
         print(f"warning: {answer.warning}", file=sys.stderr)
     return 0
+
+
+def _answer(args: argparse.Namespace) -> Any:
+    """The answer, asked in a saved conversation with ``--conversation``."""
+    bot = assistant_for(args)
+    if not args.conversation:
+        return bot.ask(
+            args.question, as_of=args.as_of, answerer=args.answerer, choices=args.choices
+        )
+    chats = bot.conversations()
+    chat = chats.new() if args.conversation == "new" else chats.open(args.conversation)
+    answer = chat.ask(args.question, as_of=args.as_of, answerer=args.answerer, choices=args.choices)
+    if chat.save_error:
+        print(f"evchat: {chat.save_error}", file=sys.stderr)
+    else:
+        print(f"conversation {chat.id}, question {len(chat.turns)}", file=sys.stderr)
+    return answer

@@ -22,6 +22,10 @@ def register(sub: Any) -> None:
         action="store_true",
         help="measure open questions only (skip the column with quiz options)",
     )
+    ev.add_argument(
+        "--collection",
+        help="collection to index the set into (default: eval- and a hash of the folder)",
+    )
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--out", type=Path, help="write eval.json, eval.md and eval.png here")
     ev.add_argument("--floor", type=Path, help="fail if a metric is below this floor file")
@@ -33,7 +37,12 @@ def run(args: argparse.Namespace) -> int:
     from assistant.eval import check_floor, run_eval, write_report
 
     report = run_eval(
-        args.dir, Settings(), k=args.k, answerer=args.answerer, options=not args.no_options
+        args.dir,
+        Settings(),
+        k=args.k,
+        answerer=args.answerer,
+        options=not args.no_options,
+        collection=args.collection,
     )
     if args.out:
         write_report(report, args.out)

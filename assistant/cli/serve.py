@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from assistant.cli.common import add_collection
 from assistant.settings import Settings
 
 
@@ -17,6 +18,7 @@ def register(sub: Any) -> None:
     sv = sub.add_parser("serve", help="start the web chat")
     sv.add_argument("--host")
     sv.add_argument("--port", type=int)
+    add_collection(sv)
     sv.set_defaults(run=run)
 
 
@@ -24,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve the web app (blocks until stopped)."""
     import app
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
+    given = (("host", args.host), ("port", args.port), ("collection", args.collection))
+    overrides = {k: v for k, v in given if v}
     app.main(Settings(**overrides))
     return 0

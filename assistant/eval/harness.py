@@ -66,13 +66,18 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def prepare(
-    data_dir: Path, settings: Settings | None = None, show_progress: bool = True
+    data_dir: Path,
+    settings: Settings | None = None,
+    show_progress: bool = True,
+    collection: str | None = None,
 ) -> tuple[Assistant, list[dict[str, Any]], dict[str, str]]:
-    """Index the set's documents (incrementally); return the assistant, questions, doc kinds."""
+    """Index the set's documents (incrementally) into ``collection`` (default: one named
+    after the folder); return the assistant, questions, doc kinds."""
     data_dir = Path(data_dir)
     docs_path = data_dir / "documents.jsonl"
     kinds = {str(d["doc_id"]): str(d.get("doc_kind") or "document") for d in load_jsonl(docs_path)}
-    assistant = Assistant(settings or Settings(), collection=collection_name(data_dir))
+    name = collection or collection_name(data_dir)
+    assistant = Assistant(settings or Settings(), collection=name)
     report = assistant.index([docs_path], prune=True, show_progress=show_progress)
     if report.failed:
         raise RuntimeError(f"indexing {docs_path} failed: {report.failed[:3]}")
@@ -87,6 +92,7 @@ def run_eval(
     show_progress: bool = True,
     limit: int | None = None,
     options: bool = True,
+    collection: str | None = None,
 ) -> EvalReport:
     """Index ``data_dir/documents.jsonl``, ask every question, and measure the answers.
 
@@ -95,7 +101,7 @@ def run_eval(
     passed as the options of a multiple-choice question.
     """
     t0 = time.perf_counter()
-    assistant, questions, kinds = prepare(data_dir, settings, show_progress)
+    assistant, questions, kinds = prepare(data_dir, settings, show_progress, collection)
     report = evaluate(
         assistant, questions[:limit], kinds, k, answerer, show_progress, options=options
     )

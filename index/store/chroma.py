@@ -9,6 +9,7 @@ and BM25 index beside it under ``EVCHAT_HOME/collections/<physical name>/``.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -75,7 +76,9 @@ def make_client(settings: IndexSettings) -> Any:
                 port=settings.store.chroma_port or 8000,
                 settings=chroma_settings,
             )
-        path = settings.store.home / "chroma"
+        # Absolute: chromadb caches one client per path string, so a relative home would
+        # get the client of another folder once the working directory changes.
+        path = (settings.store.home / "chroma").resolve()
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except PermissionError as exc:
@@ -97,7 +100,11 @@ def _describe_failure(settings: IndexSettings, exc: BaseException) -> str:
 
 
 class ActivePointers:
-    """``active.json``: user collection name -> physical collection name."""
+    """``active.json``: user collection name -> physical collection name.
+
+    Every change is a read-modify-write under a lock file, so two processes changing
+    different names (an index run and a rename) never lose each other's entry.
+    """
 
     def __init__(self, home: Path) -> None:
         self.path = home / "active.json"
@@ -113,12 +120,32 @@ class ActivePointers:
 
     def set(self, name: str, physical: str) -> None:
         """Point ``name`` at ``physical`` atomically (write a temp file, then rename)."""
-        data = self.read()
-        data[name] = physical
+        with self._changing() as data:
+            data[name] = physical
+
+    def remove(self, name: str) -> None:
+        """Forget ``name`` (nothing happens when it has no pointer)."""
+        with self._changing() as data:
+            data.pop(name, None)
+
+    def rename(self, old: str, new: str) -> None:
+        """Move ``old``'s pointer to ``new``, renaming its physical collection alike."""
+        with self._changing() as data:
+            if old in data:
+                physical = data.pop(old)
+                renamed = physical.startswith(old + "--")
+                data[new] = new + physical[len(old) :] if renamed else physical
+
+    @contextmanager
+    def _changing(self) -> Iterator[dict[str, str]]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1))
-        os.replace(tmp, self.path)
+        with self.path.with_name("active.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self.read()
+            yield data
+            tmp = self.path.with_name(f"active.json.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, indent=1))
+            os.replace(tmp, self.path)
 
 
 def physical_name(name: str, spec: EmbeddingSpec) -> str:

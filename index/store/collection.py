@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.errors import ModelMismatchError, StoreUnavailableError
+from index.errors import BadInputError, ModelMismatchError, StoreUnavailableError
 from index.settings import IndexSettings
 from index.store import bm25 as bm25_index
 from index.store.bm25 import BM25Index
+from index.store.catalog import Catalog
 from index.store.chroma import (
     ActivePointers,
     ChromaStore,
@@ -49,8 +50,13 @@ class Collection:
     def open_for_write(
         cls, settings: IndexSettings, name: str | None = None, client: Any = None
     ) -> Collection:
-        """The collection the configured embedding model writes to (created if needed)."""
+        """The collection the configured embedding model writes to (created if needed).
+
+        A rename or delete that a killed process left half done is finished first, so a
+        write never lands in a collection that is on its way out.
+        """
         name = check_collection_name(name or settings.store.collection)
+        Catalog(settings, client).finish_pending()
         spec = embedding_spec(settings)
         return cls._open(settings, name, physical_name(name, spec), spec, client)
 
@@ -58,8 +64,16 @@ class Collection:
     def open_for_read(
         cls, settings: IndexSettings, name: str | None = None, client: Any = None
     ) -> Collection:
-        """The collection ``name`` points at; refused if built with another model."""
+        """The collection ``name`` points at; refused if built with another model.
+
+        A name other than the configured default must exist (be created or indexed into)
+        first, so a mistyped name is an error instead of a new, empty collection.
+        """
         name = check_collection_name(name or settings.store.collection)
+        if name != settings.store.collection and not Catalog(settings, client).exists(name):
+            raise BadInputError(
+                f"There is no collection {name!r}; create it, or index documents into it first."
+            )
         spec = embedding_spec(settings)
         active = ActivePointers(settings.store.home).read().get(name)
         wanted = physical_name(name, spec)

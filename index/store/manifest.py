@@ -140,6 +140,30 @@ class Manifest:
         )
         return [ChunkRow(*r) for r in rows]  # type: ignore[arg-type]
 
+    def document_text(self, doc_id: str) -> str | None:
+        """The document's text rebuilt from its chunks (None when it is not indexed).
+
+        Chunks are verbatim slices of the text at their offsets, so every chunk, and every
+        citation offset into it, is exact; only the whitespace the chunker trimmed between
+        two chunks comes back as spaces (a paragraph break when there were two or more).
+        """
+        rows = self._query(
+            'SELECT text, start, "end" FROM chunks WHERE doc_id = ? ORDER BY idx', (doc_id,)
+        )
+        if not rows:
+            return None
+        size = max(int(str(end)) for _t, _s, end in rows)
+        buf = [" "] * size
+        covered = [False] * size
+        for text, start, _end in rows:
+            s, piece = int(str(start)), str(text)
+            buf[s : s + len(piece)] = piece
+            covered[s : s + len(piece)] = [True] * len(piece)
+        for i in range(1, size - 1):  # a gap of two or more characters was a paragraph break
+            if covered[i - 1] and not covered[i] and not covered[i + 1]:
+                buf[i : i + 2] = ["\n", "\n"]
+        return "".join(buf)
+
     def put_documents(self, entries: Sequence[ManifestEntry]) -> None:
         """Record each document with exactly its chunks, all in one transaction."""
         now = time.time()

@@ -1,6 +1,7 @@
 """The web app in a real browser (Debian chromium via Playwright's sync API).
 
-Asks a sample-corpus question and follows a citation, uploads and indexes a new
+Asks a sample-corpus question and follows a citation from the answer in the chat to its
+passage in the panel beside it, uploads and indexes a new
 document and gets it cited, rejects bad uploads, and checks that markup inside an
 indexed document is shown as text, never run.
 """
@@ -63,7 +64,11 @@ def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Chat").click()
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
-    page.locator("#answer .evchat-answer").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#chatbot .evchat-turn .evchat-answer").wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def open_filters(page) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#filters").get_by_text("Filters and options").click()
 
 
 def upload_and_index(page, files: list[Path]) -> str:  # type: ignore[no-untyped-def]
@@ -87,14 +92,14 @@ def screenshot(page, name: str, docs_name: str | None = None) -> None:  # type: 
 
 def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
     ask(page, "Which automaker became the eighth investor in Ionna?")
-    cite = page.locator("#answer a.cite[data-n='1']").first
+    cite = page.locator("#chatbot a.cite[href='#src-1-1']").first
     cite.wait_for()
-    assert "Toyota" in page.locator("#answer").inner_text()
-    assert page.locator("#answer b.short-answer").inner_text() == "Toyota"
+    assert "Toyota" in page.locator("#chatbot").inner_text()
+    assert page.locator("#chatbot b.short-answer").last.inner_text() == "Toyota"
     cite.click()
-    entry = page.locator("#sources li#cite-1")
+    entry = page.locator("#passage-panel li#src-1-1")
     entry.wait_for()
-    page.wait_for_function("document.querySelector('#cite-1').classList.contains('active')")
+    page.wait_for_function("document.querySelector('#src-1-1').classList.contains('active')")
     mark = entry.locator("mark")
     assert mark.is_visible()
     assert mark.inner_text().strip()
@@ -149,11 +154,11 @@ def test_upload_index_and_cite(page, tmp_path: Path) -> None:  # type: ignore[no
     screenshot(page, "documents.png", "screenshot-documents.png")
 
     ask(page, "Where will Volta Iberia build its battery cell plant?")
-    page.locator("#answer a.cite").first.wait_for()
-    sources = page.locator("#sources")
+    page.locator("#chatbot a.cite").first.wait_for()
+    sources = page.locator("#passage-panel")
     assert "Volta Iberia" in sources.inner_text()
-    assert page.locator("#sources li.source[data-doc*='volta-iberia']").count() >= 1
-    assert "Zaragoza" in page.locator("#answer").inner_text()
+    assert page.locator("#passage-panel li.source[data-doc*='volta-iberia']").count() >= 1
+    assert "Zaragoza" in page.locator("#chatbot").inner_text()
 
 
 def test_bad_uploads_are_rejected(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -182,11 +187,11 @@ def test_document_markup_is_never_run(page, tmp_path: Path) -> None:  # type: ig
     report = upload_and_index(page, [doc])
     assert "added 1" in report, report
     ask(page, "How many sodium-ion packs does the Quillon Motors pilot line in Tromsø make?")
-    page.locator("#answer a.cite").first.wait_for()
-    assert page.locator("#sources li.source[data-doc*='quillon']").count() >= 1
+    page.locator("#chatbot a.cite").first.wait_for()
+    assert page.locator("#passage-panel li.source[data-doc*='quillon']").count() >= 1
     page.wait_for_timeout(500)
     # the markup is shown as text...
-    assert "<script>window.__pwned=1</script>" in page.locator("#sources").inner_text()
+    assert "<script>window.__pwned=1</script>" in page.locator("#passage-panel").inner_text()
     # ...and never run
     assert page.evaluate("window.__pwned") is None
     scripts = page.evaluate(
@@ -199,16 +204,18 @@ def test_document_markup_is_never_run(page, tmp_path: Path) -> None:  # type: ig
 
 
 def test_options_box_makes_a_multiple_choice_question(page) -> None:  # type: ignore[no-untyped-def]
+    open_filters(page)
     page.locator("#options textarea").fill("Sweden\nNorway\nDenmark")
     ask(page, "Which country's share of electric new cars reached about nine in ten in 2024?")
-    text = page.locator("#answer").inner_text()
+    text = page.locator("#chatbot .evchat-answer").inner_text()
     assert text.startswith("Norway — ") or "Norway — " in text, text
-    assert page.locator("#answer a.cite[data-n='1']").count() >= 1
+    assert page.locator("#chatbot a.cite[href='#src-1-1']").count() >= 1
 
 
 def test_bad_as_of_date_warns(page) -> None:  # type: ignore[no-untyped-def]
+    open_filters(page)
     page.get_by_label("As of (YYYY-MM-DD)").fill("2024-13-45")
     page.locator("#question textarea").fill("Where is BYD building its first European car plant?")
     page.locator("#ask").click()
     page.get_by_text("is not a date of the form YYYY-MM-DD").first.wait_for(timeout=20_000)
-    assert page.locator("#answer .evchat-answer").count() == 0
+    assert page.locator("#chatbot .evchat-answer").count() == 0

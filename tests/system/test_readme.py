@@ -28,3 +28,16 @@ def test_readme_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.Monk
     assert not answer.refused and "Komárom" in answer.text  # type: ignore[attr-defined]
     assert namespace["quiz"].text.startswith("CATL — At its Tech Day")  # type: ignore[attr-defined]
     assert os.path.isdir(tmp_path / ".evchat")
+
+
+def test_readme_conversations_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "samples").symlink_to(REPO / "samples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    code = _python_block("## Conversations, collections and feedback")
+    exec(compile(code, "README.md", "exec"), namespace)
+    again = namespace["again"]
+    assert [len(again.turns)] == [2] and again.turns[0].feedback.verdict == "up"  # type: ignore[attr-defined]
+    assert "Komárom" in str(namespace["markdown"])
+    assert namespace["names"] == ["evchat", "reports"]
+    assert (tmp_path / "my-eval" / "questions.jsonl").is_file()

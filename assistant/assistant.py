@@ -133,8 +133,14 @@ class Assistant:
         prune: bool = False,
         on_progress: Callable[[int, int, str], None] | None = None,
         show_progress: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> IndexReport:
-        """Index files and folders (incrementally); see :func:`index.ingest.pipeline.reindex`."""
+        """Index files and folders (incrementally); see :func:`index.ingest.pipeline.reindex`.
+
+        Each file is parsed in a worker process within the ingest budgets, so a file that
+        cannot be read becomes one entry of ``report.failed``. Once ``stop()`` returns True
+        the run writes what it has loaded and returns with ``report.interrupted`` set.
+        """
         report = reindex(
             paths,
             self.settings,
@@ -142,6 +148,7 @@ class Assistant:
             prune=prune,
             show_progress=show_progress,
             on_progress=on_progress,
+            stop=stop,
         )
         with self._lock:
             self._retriever = None  # reopen: the active collection may have changed

@@ -16,6 +16,7 @@ from assistant.errors import (
     ModelMismatchError,
     StoreUnavailableError,
 )
+from assistant.incidents import log_unexpected
 from assistant.settings import Settings
 from assistant.types import Answer, AnswerSentence, Citation, Passage
 from index.ingest.source import SUPPORTED_EXTENSIONS
@@ -40,6 +41,7 @@ __all__ = [
     "Settings",
     "Stats",
     "StoreUnavailableError",
+    "log_unexpected",
     "parse_iso_date",
     "replace_markers",
     "strip_markers",

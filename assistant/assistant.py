@@ -15,11 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.choices import clean_choices
 from assistant.answer.condense import Message
 from assistant.answer.pipeline import AnswerPipeline, Request
-from assistant.answer.retrieve import Filters, Retriever, parse_iso_date
-from assistant.errors import EvchatError
+from assistant.answer.retrieve import Filters, Retriever
+from assistant.inputs import (
+    check_answerer,
+    check_as_of,
+    check_choices,
+    check_filters,
+    check_history,
+    check_k,
+    check_question,
+)
 from assistant.llm import ChatModel, chat_model_from_settings
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
@@ -218,15 +225,19 @@ class Assistant:
         answerer: str | None = None,
         choices: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield text deltas as the answer is written, then the final :class:`Answer`."""
+        """Yield text deltas as the answer is written, then the final :class:`Answer`.
+
+        Arguments are checked first (``assistant.inputs``): a mistake raises
+        ``BadInputError`` with one sentence saying what is expected.
+        """
         request = Request(
-            question=_check_question(question),
-            answerer=self.answerer_name(answerer),
-            history=_messages(history),
-            as_of=parse_iso_date(as_of, "as-of date"),
-            filters=filters,
-            k=k,
-            options=clean_choices(choices),
+            question=check_question(question),
+            answerer=self.answerer_name(check_answerer(answerer)),
+            history=check_history(history),
+            as_of=check_as_of(as_of),
+            filters=check_filters(filters),
+            k=check_k(k),
+            options=check_choices(choices),
         )
         pipeline = AnswerPipeline(
             self.settings, self.retriever(), self.embedder, self.prompts, self._chat_model
@@ -238,28 +249,6 @@ class Assistant:
         from assistant.langchain_retriever import EvchatRetriever
 
         return EvchatRetriever(assistant=self, k=k or self.settings.retrieval.k)
-
-
-def _check_question(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise EvchatError("Please type a question.")
-    if len(question) > 2000:
-        raise EvchatError("The question is too long (over 2,000 characters).")
-    return question.strip()
-
-
-def _messages(history: HistoryLike) -> list[Message]:
-    out: list[Message] = []
-    for item in history or []:
-        if isinstance(item, dict):
-            content = item.get("content")
-            if isinstance(content, str):
-                out.append({"role": str(item.get("role", "user")), "content": content})
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            out.append({"role": "user", "content": str(item[0])})
-            if item[1]:
-                out.append({"role": "assistant", "content": str(item[1])})
-    return out
 
 
 def _iso_time(epoch: float | None) -> str | None:

@@ -243,6 +243,7 @@ def wire_documents_tab(
         outputs,
         concurrency_id="index",
         concurrency_limit=1,
+        preprocess=False,  # see add_index_endpoint
         **private,
     )
     tab.delete_btn.click(
@@ -259,6 +260,9 @@ def add_index_endpoint(handlers: DocumentHandlers) -> None:
         api_replace = gr.Checkbox(False, label="replace")
         api_report = gr.JSON()
         api_index_btn = gr.Button("index")
+    # preprocess=False: the handler gets the uploads' file data (Gradio still checks that
+    # every path is one of its uploads). gr.File's own preprocessing leaves an empty
+    # temporary file behind in Gradio's folder for every upload.
     api_index_btn.click(
         handlers.api_index,
         [api_files, api_replace],
@@ -266,4 +270,5 @@ def add_index_endpoint(handlers: DocumentHandlers) -> None:
         api_name="index",
         concurrency_id="index",
         concurrency_limit=1,
+        preprocess=False,
     )

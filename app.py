@@ -85,7 +85,9 @@ def main(settings: Settings | None = None) -> None:
     pairs = parse_auth(settings.web.auth)
     web = settings.web
     auth = (
-        LoginThrottle(pairs, web.login_free_failures, web.login_delay_s, web.login_max_delay_s)
+        LoginThrottle(
+            pairs, web.login_free_failures, web.login_delay_s, web.login_max_delay_s
+        ).check
         if pairs
         else None
     )

@@ -1,7 +1,7 @@
 """The web app's login: ``EVCHAT_AUTH`` credentials, checked with throttling.
 
-``parse_auth`` reads ``user:password`` (or a file of such lines). ``LoginThrottle`` is the
-callable Gradio's ``auth=`` takes: after a few failures for a user name or from a client
+``parse_auth`` reads ``user:password`` (or a file of such lines). ``LoginThrottle.check`` is
+the callable Gradio's ``auth=`` takes: after a few failures for a user name or from a client
 address, every further attempt for either waits out a delay that doubles with each
 failure (up to a cap) and is refused unchecked until then, so guessing a password takes
 years instead of seconds. Gradio does not hand the callable the request, so
@@ -59,7 +59,7 @@ class _Record:
 
 
 class LoginThrottle:
-    """``auth=`` for Gradio: checks credentials, slowing down repeated failures.
+    """Checks credentials for Gradio's ``auth=`` (pass ``.check``), slowing down failures.
 
     Each user name and each client address keeps a failure count. Beyond ``free``
     failures, a further failure blocks that name and that address for ``base_s`` × 2^n
@@ -81,7 +81,10 @@ class LoginThrottle:
         self.records: dict[str, _Record] = {}
         self._lock = asyncio.Lock()
 
-    async def __call__(self, username: str, password: str) -> bool:
+    async def check(self, username: str, password: str) -> bool:
+        """Gradio's ``auth=``: True to log in. (A coroutine *function*: Gradio awaits only
+        what ``inspect.iscoroutinefunction`` recognises; an object with an async
+        ``__call__`` would be called unawaited and its coroutine taken for True.)"""
         keys = [f"user:{username}", f"addr:{_client.get()}"]
         async with self._lock:
             now = self.clock()

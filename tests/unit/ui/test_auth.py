@@ -42,7 +42,7 @@ class Clock:
 
 
 def attempt(throttle: LoginThrottle, user: str, password: str) -> bool:
-    return asyncio.run(throttle(user, password))
+    return asyncio.run(throttle.check(user, password))
 
 
 def test_right_password_logs_in_and_wrong_ones_do_not() -> None:
@@ -87,3 +87,11 @@ def test_failures_from_one_address_slow_down_every_user_name_it_tries() -> None:
         assert not attempt(throttle, name, "guess")
     assert throttle.records["addr:?"].blocked_until > clock.now
     assert not attempt(throttle, "ana", "s3cret")  # same (unknown) address: blocked too
+
+
+def test_gradio_sees_the_check_as_a_coroutine_function() -> None:
+    """Gradio awaits ``auth`` only if this holds; otherwise a coroutine object (truthy)
+    would let every password in."""
+    import inspect
+
+    assert inspect.iscoroutinefunction(LoginThrottle([("ana", "x")]).check)

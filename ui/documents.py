@@ -118,9 +118,16 @@ def build_documents_tab(views: DocumentViews) -> DocumentsTab:
         delete_btn = gr.Button("Delete selected", variant="stop", scale=1)
         refresh_btn = gr.Button("Refresh", scale=1)
     return DocumentsTab(
-        upload, index_btn, report_html, stats_md, docs_table, delete_sel, delete_btn,
-        refresh_btn, on_duplicate,
-    )  # fmt: skip
+        upload,
+        index_btn,
+        report_html,
+        stats_md,
+        docs_table,
+        delete_sel,
+        delete_btn,
+        refresh_btn,
+        on_duplicate,
+    )
 
 
 class DocumentHandlers:

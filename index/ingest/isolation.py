@@ -136,6 +136,10 @@ class IsolatedLoader:
         self.budget = budget
         self.plan = plan
 
+    def prestart(self) -> None:
+        """Start the worker ahead of :meth:`run` (its imports take seconds)."""
+        _Pool.prestart(self.budget.memory_bytes)
+
     def run(
         self, sources: Sequence[SourceFile], stop: Callable[[], bool] | None = None
     ) -> Iterator[tuple[int, Event]]:
@@ -315,6 +319,18 @@ class _Pool:
                     return worker
                 worker.kill()
         return _Worker(memory_bytes)
+
+    @classmethod
+    def prestart(cls, memory_bytes: int) -> None:
+        """Start a worker now if none is idle, so its imports overlap the caller's own
+        start-up (opening the store, loading the model)."""
+        with cls._lock:
+            if any(w.memory_bytes == memory_bytes and w.alive() for w in cls._idle):
+                return
+        worker = _Worker(memory_bytes)
+        with cls._lock:
+            worker.returned = True
+            cls._idle.append(worker)
 
     @classmethod
     def give_back(cls, worker: _Worker) -> None:

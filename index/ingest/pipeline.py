@@ -157,6 +157,7 @@ def reindex(
     settings = settings or IndexSettings()
     started = time.monotonic()
     report = IndexReport()
+    isolated_loader(settings.ingest).prestart()  # its imports overlap opening the store
     sources, failed = discover(paths)
     report.failed.extend(failed)
     col = Collection.open_for_write(settings, collection)

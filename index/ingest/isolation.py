@@ -225,9 +225,10 @@ class _Worker:
             pass
         self.kill()
         code = self.proc.poll()
+        why = f"exit code {code}" if code is not None else f"no answer in {_STARTUP_S} s"
         raise WorkerError(
-            "Indexing could not start its file-loading process "
-            + (f"(exit code {code})." if code is not None else f"(no answer in {_STARTUP_S} s).")
+            f"Indexing could not start its file-loading process ({why}); if "
+            f"EVCHAT_PARSE_MEMORY_MB ({self.memory_bytes // _MB}) is small, raise it."
         )
 
     def events(self, timeout_s: float, stop: Callable[[], bool]) -> Iterator[tuple[int, Event]]:
@@ -415,6 +416,7 @@ def _load_one(conn: Connection, index: int, source: SourceFile, job: _Job) -> No
         if len(batch) >= _BATCH_DOCS or chars >= _BATCH_CHARS:
             conn.send(("docs", index, batch))
             batch, chars = [], 0
+            _limit_cpu(job.timeout_s)  # like the parent's budget: per batch of records
     if batch:
         conn.send(("docs", index, batch))
 

@@ -41,11 +41,15 @@ def loaded(events: Events) -> list[str]:
 
 
 def workers() -> list[psutil.Process]:
-    return [
-        p
-        for p in psutil.Process().children(recursive=True)
-        if "child_main" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE
-    ]
+    """This process's live parsing workers (other children, and zombies, are skipped)."""
+    found = []
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if "child_main" in " ".join(proc.cmdline()) and proc.status() != "zombie":
+                found.append(proc)
+        except psutil.Error:  # gone, or a zombie, meanwhile
+            continue
+    return found
 
 
 def kill_idle_workers() -> None:

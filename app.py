@@ -8,15 +8,17 @@ through the public ``assistant`` API.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import Assistant, Settings
 from ui import render
-from ui.auth import parse_auth
+from ui.auth import ClientAddress, HideApiInfoWhenLoggedOut, LoginThrottle, parse_auth
 from ui.chat import ChatHandlers, build_chat_tab, wire_chat_tab
 from ui.collections import CollectionBots, build_collection_panel
 from ui.documents import (
@@ -39,7 +41,8 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     views = DocumentViews(bot)
     documents = DocumentHandlers(bot, views)
     feeds = FeedHandlers(bot)
-    with gr.Blocks(title="evchat") as demo:
+    # Uploads nobody indexed are deleted after an hour, and all of them at shutdown.
+    with gr.Blocks(title="evchat", delete_cache=(600, 3600)) as demo:
         with gr.Row(elem_id="header"):
             gr.Markdown("## evchat — EV-industry news with verified citations")
             header = gr.Markdown(bots.header(None), elem_id="current-collection")
@@ -83,17 +86,35 @@ def index_samples_on_first_start(assistant: Assistant) -> None:
 
 
 def main(settings: Settings | None = None) -> None:
-    """Index the samples on first start, then serve the app."""
+    """Index the samples on first start, then serve the app.
+
+    Uploads over ``EVCHAT_UPLOAD_MAX_MB`` are refused by Gradio before they are stored;
+    logins are throttled; error text of unexpected exceptions never reaches the page
+    (``show_error=False``: only our one-sentence ``gr.Error``s do). SIGTERM shuts the
+    server down like Ctrl-C, so Gradio deletes its temporary files.
+    """
     settings = settings or Settings()
     assistant = Assistant(settings)
-    auth = parse_auth(settings.web.auth)
+    pairs = parse_auth(settings.web.auth)
+    web = settings.web
+    auth = (
+        LoginThrottle(
+            pairs, web.login_free_failures, web.login_delay_s, web.login_max_delay_s
+        ).check
+        if pairs
+        else None
+    )
     index_samples_on_first_start(assistant)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     launch: dict[str, Any] = {"theme": gr.themes.Soft(), "css": render.css(), "head": render.head()}
+    middleware = [Middleware(ClientAddress), Middleware(HideApiInfoWhenLoggedOut)]
     build_app(assistant).launch(
-        server_name=settings.web.host,
-        server_port=settings.web.port,
-        auth=auth,
-        show_error=True,
+        server_name=web.host,
+        server_port=web.port,
+        auth=auth,  # type: ignore[arg-type]  # Gradio awaits an async callable too
+        show_error=False,
+        max_file_size=int(web.upload_max_mb * 1024 * 1024),
+        app_kwargs={"middleware": middleware},
         **launch,
     )
 

@@ -31,6 +31,7 @@ from assistant.errors import (
     StoreUnavailableError,
 )
 from assistant.feeds import FeedFailure, FeedInfo, Feeds, FeedSyncReport
+from assistant.incidents import log_unexpected
 from assistant.settings import Settings
 from assistant.types import Answer, AnswerSentence, Citation, Passage
 from index.ingest.source import SUPPORTED_EXTENSIONS
@@ -77,6 +78,7 @@ __all__ = [
     "conversation_to_markdown",
     "export_feedback",
     "history_messages",
+    "log_unexpected",
     "parse_iso_date",
     "replace_markers",
     "strip_markers",

@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.choices import clean_choices
 from assistant.answer.condense import Message
 from assistant.answer.pipeline import AnswerPipeline, Request
-from assistant.answer.retrieve import Filters, Retriever, parse_iso_date
-from assistant.errors import EvchatError
+from assistant.answer.retrieve import Filters, Retriever
 from assistant.feeds import Feeds
+from assistant.inputs import (
+    check_answerer,
+    check_as_of,
+    check_choices,
+    check_filters,
+    check_history,
+    check_k,
+    check_question,
+)
 from assistant.llm import ChatModel, chat_model_from_settings
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
@@ -249,8 +256,14 @@ class Assistant:
         prune: bool = False,
         on_progress: Callable[[int, int, str], None] | None = None,
         show_progress: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> IndexReport:
-        """Index files and folders (incrementally); see :func:`index.ingest.pipeline.reindex`."""
+        """Index files and folders (incrementally); see :func:`index.ingest.pipeline.reindex`.
+
+        Each file is parsed in a worker process within the ingest budgets, so a file that
+        cannot be read becomes one entry of ``report.failed``. Once ``stop()`` returns True
+        the run writes what it has loaded and returns with ``report.interrupted`` set.
+        """
         report = reindex(
             paths,
             self.settings,
@@ -258,6 +271,7 @@ class Assistant:
             prune=prune,
             show_progress=show_progress,
             on_progress=on_progress,
+            stop=stop,
         )
         with self._lock:
             self._retriever = None  # reopen: the active collection may have changed
@@ -364,15 +378,19 @@ class Assistant:
         answerer: str | None = None,
         choices: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield text deltas as the answer is written, then the final :class:`Answer`."""
+        """Yield text deltas as the answer is written, then the final :class:`Answer`.
+
+        Arguments are checked first (``assistant.inputs``): a mistake raises
+        ``BadInputError`` with one sentence saying what is expected.
+        """
         request = Request(
-            question=_check_question(question),
-            answerer=self.answerer_name(answerer),
-            history=_messages(history),
-            as_of=parse_iso_date(as_of, "as-of date"),
-            filters=filters,
-            k=k,
-            options=clean_choices(choices),
+            question=check_question(question),
+            answerer=self.answerer_name(check_answerer(answerer)),
+            history=check_history(history),
+            as_of=check_as_of(as_of),
+            filters=check_filters(filters),
+            k=check_k(k),
+            options=check_choices(choices),
         )
         pipeline = AnswerPipeline(
             self.settings, self.retriever(), self.embedder, self.prompts, self._chat_model
@@ -386,9 +404,10 @@ class Assistant:
         as_of: str | None = None,
         filters: Filters | None = None,
     ) -> list[Passage]:
-        """The best passages for ``question`` (hybrid retrieval, no answer written)."""
+        """The best passages for ``question`` (hybrid retrieval, no answer written);
+        arguments are checked as for :meth:`stream`."""
         return self.retriever().retrieve(
-            _check_question(question), k, parse_iso_date(as_of, "as-of date"), filters
+            check_question(question), check_k(k), check_as_of(as_of), check_filters(filters)
         )
 
     def as_retriever(self, k: int | None = None) -> Any:
@@ -396,28 +415,6 @@ class Assistant:
         from assistant.langchain_retriever import EvchatRetriever
 
         return EvchatRetriever(assistant=self, k=k or self.settings.retrieval.k)
-
-
-def _check_question(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise EvchatError("Please type a question.")
-    if len(question) > 2000:
-        raise EvchatError("The question is too long (over 2,000 characters).")
-    return question.strip()
-
-
-def _messages(history: HistoryLike) -> list[Message]:
-    out: list[Message] = []
-    for item in history or []:
-        if isinstance(item, dict):
-            content = item.get("content")
-            if isinstance(content, str):
-                out.append({"role": str(item.get("role", "user")), "content": content})
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            out.append({"role": "user", "content": str(item[0])})
-            if item[1]:
-                out.append({"role": "assistant", "content": str(item[1])})
-    return out
 
 
 def _iso_time(epoch: float | None) -> str | None:

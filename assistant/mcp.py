@@ -29,6 +29,7 @@ from pydantic import Field
 from assistant.answer.retrieve import Filters, parse_iso_date
 from assistant.assistant import Assistant
 from assistant.errors import EvchatError
+from assistant.incidents import log_unexpected
 from assistant.types import Answer, Passage
 
 Scope = MutableMapping[str, Any]
@@ -125,13 +126,16 @@ class _Tools:
 
 
 def _guard(call: Callable[[], Any]) -> Any:
-    """Run ``call``; a user error becomes a tool error with its one-sentence message."""
+    """Run ``call``; a user error becomes a tool error with its one-sentence message, a
+    bug one that says only its log id (the traceback goes to the log)."""
     from mcp.server.mcpserver.exceptions import ToolError
 
     try:
         return call()
     except (EvchatError, ValueError) as exc:
         raise ToolError(str(exc)) from None
+    except Exception as exc:
+        raise ToolError(log_unexpected(exc, "mcp")) from None
 
 
 def _date(value: str | None, what: str) -> str | None:

@@ -104,7 +104,16 @@ class WebSettings(Section):
     auth: str | None = Field(
         None, description='"user:password", or a path to a file of such lines, to require login.'
     )
-    upload_max_mb: float = Field(25.0, gt=0, description="Largest accepted upload.")
+    upload_max_mb: float = Field(
+        25.0, gt=0, description="Largest accepted upload; larger ones are refused unstored."
+    )
+    login_free_failures: int = Field(
+        3, ge=0, description="Failed logins per user or address before logins slow down."
+    )
+    login_delay_s: float = Field(
+        1.0, gt=0, description="First wait after too many failed logins; doubles each time."
+    )
+    login_max_delay_s: float = Field(60.0, gt=0, description="Longest wait between logins.")
     mcp_allow_index: bool = Field(
         False, description="Let MCP clients index files and folders (the index_path tool)."
     )

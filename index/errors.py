@@ -5,8 +5,9 @@ class EvchatError(Exception):
     """Base class of every error whose message is meant for the user."""
 
 
-class BadInputError(EvchatError):
-    """A file, path or argument the user gave cannot be used."""
+class BadInputError(EvchatError, ValueError):
+    """A file, path or argument the user gave cannot be used (also a ``ValueError``, the
+    type Python code expects for a bad argument)."""
 
 
 class ModelMismatchError(EvchatError):

@@ -73,11 +73,36 @@ class EmbeddingSettings(Section):
 
 
 class IngestSettings(Section):
-    """How documents are cut into chunks, and which files are too big to read."""
+    """How documents are cut into chunks, and what one file may cost to read.
+
+    The sizes are checked before a parser runs; the time and memory budgets hold for the
+    worker process that parses and chunks each file (see ``index.ingest.isolation``).
+    """
 
     chunk_tokens: int = Field(200, ge=32, le=250, description="Target chunk size in model tokens.")
     chunk_overlap_tokens: int = Field(30, ge=0, description="Overlap between chunks in tokens.")
     max_file_mb: float = Field(60.0, gt=0, description="Files larger than this are skipped.")
+    max_html_mb: float = Field(
+        10.0, gt=0, description="HTML pages larger than this are skipped before parsing."
+    )
+    max_unpacked_mb: float = Field(
+        100.0,
+        gt=0,
+        description="A .docx that unzips to more than this, or a PDF stream that decompresses "
+        "to more, is refused (zip bombs).",
+    )
+    file_timeout_s: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds a file may take to parse and chunk (for JSONL/JSON: each batch of "
+        "records) before it is abandoned as failed.",
+    )
+    parse_memory_mb: int = Field(
+        1024,
+        ge=512,
+        description="Address space of the worker process that parses files, in MB; a file "
+        "needing more fails alone.",
+    )
 
 
 class OpenAISettings(Section):

@@ -62,7 +62,8 @@ class FailedFile:
 
 @dataclass
 class IndexReport:
-    """What one ``reindex`` run did. ``embedded`` counts chunks embedded in this run."""
+    """What one ``reindex`` run did. ``embedded`` counts chunks embedded in this run;
+    ``interrupted`` is set when the run was stopped before every file was loaded."""
 
     added: int = 0
     updated: int = 0
@@ -73,6 +74,7 @@ class IndexReport:
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # stopped early (Ctrl-C): the next run continues
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape printed by ``evchat index --json``."""
@@ -86,4 +88,5 @@ class IndexReport:
             "chunks": self.chunks,
             "embedded": self.embedded,
             "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
         }

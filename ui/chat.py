@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, Assistant, Conversation, EvchatError
+from assistant import Answer, Assistant, Conversation, EvchatError, log_unexpected
 from ui import answer_view, forms
 from ui.collections import CollectionBots
 from ui.feedback import FeedbackPanel, build_feedback_panel
@@ -161,7 +161,7 @@ class ChatHandlers:
                 question,
                 forms.date_or_none(as_of, "'as of' date"),
                 forms.filters(sources, date_from, date_to),
-                int(k),
+                forms.passages(k),  # type: ignore[arg-type]  # the API checks it
                 answerer or None,
                 forms.option_lines(options),
             )
@@ -171,8 +171,8 @@ class ChatHandlers:
             ]
             yield chat, gr.update(), session, ""
             final = yield from self._stream_into(chat, session, stream)
-        except (EvchatError, ValueError) as e:
-            gr.Warning(str(e))
+        except Exception as e:  # a user error in one sentence; a bug by its log id only
+            gr.Warning(str(e) if isinstance(e, EvchatError) else log_unexpected(e, "chat"))
             if chat and chat[-1].get("role") == "assistant" and chat[-1]["content"] == "…":
                 chat = chat[:-2]
             yield chat, gr.update(), session, question
@@ -218,8 +218,10 @@ class ChatHandlers:
                 as_of=forms.date_or_none(as_of, "'as of' date"),
                 choices=forms.option_lines(options),
             )
-        except (EvchatError, ValueError) as e:
+        except EvchatError as e:
             raise gr.Error(str(e)) from None
+        except Exception as e:  # a bug: the log has the traceback, the caller its id
+            raise gr.Error(log_unexpected(e, "/ask")) from None
         return answer.to_dict()
 
 

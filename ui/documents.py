@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError
+from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError, FailedFile, log_unexpected
 from ui import render as ui
-from ui.uploads import UploadStager
+from ui.uploads import KEEP_BOTH, REPLACE, UploadStager
 
 _PROGRESS = gr.Progress()  # the marker Gradio replaces with a per-event progress tracker
 
@@ -32,6 +33,7 @@ class DocumentsTab:
     delete_sel: gr.Dropdown
     delete_btn: gr.Button
     refresh_btn: gr.Button
+    on_duplicate: gr.Radio
 
 
 class DocumentViews:
@@ -100,6 +102,13 @@ class DocumentViews:
 def build_documents_tab(views: DocumentViews) -> DocumentsTab:
     """Lay out the Documents tab (call inside an open ``gr.Tab``)."""
     upload = gr.File(file_count="multiple", label="Upload documents", elem_id="upload")
+    on_duplicate = gr.Radio(
+        [KEEP_BOTH, REPLACE],
+        value=KEEP_BOTH,
+        label="When a file of the same name is already indexed",
+        info="keep both: the upload gets a new name · replace: it replaces that document",
+        elem_id="on-duplicate",
+    )
     index_btn = gr.Button("Index", variant="primary", elem_id="index-btn")
     report_html = gr.HTML(elem_id="report")
     stats_md = gr.Markdown(views.stats_markdown(), elem_id="stats")
@@ -119,7 +128,15 @@ def build_documents_tab(views: DocumentViews) -> DocumentsTab:
         delete_btn = gr.Button("Delete selected", variant="stop", scale=1)
         refresh_btn = gr.Button("Refresh", scale=1)
     return DocumentsTab(
-        upload, index_btn, report_html, stats_md, docs_table, delete_sel, delete_btn, refresh_btn
+        upload,
+        index_btn,
+        report_html,
+        stats_md,
+        docs_table,
+        delete_sel,
+        delete_btn,
+        refresh_btn,
+        on_duplicate,
     )
 
 
@@ -137,42 +154,93 @@ class DocumentHandlers:
         return UploadStager(bot.uploads_dir, limit, SUPPORTED_EXTENSIONS)
 
     def run_index(
-        self, files: Sequence[Any] | None, progress: gr.Progress, collection: str | None = None
+        self,
+        files: Sequence[Any] | None,
+        progress: gr.Progress,
+        on_duplicate: str = KEEP_BOTH,
+        collection: str | None = None,
     ) -> dict[str, Any]:
-        """Stage the uploads and index the collection's uploads folder; the report."""
+        """Stage the uploads in the collection's uploads folder and index them (only
+        them); the report as a dict.
+
+        A name already taken is replaced or kept beside the old one (``on_duplicate``);
+        a file that fails as a whole is moved to ``uploads/failed/``.
+        """
         bot, stager = self.bot.for_collection(collection or None), self.stager(collection)
-        staged, rejected = stager.stage(files)
+        staged = stager.stage(files, self._taken(bot, stager), on_duplicate)
         report: dict[str, Any] = {"added": 0, "updated": 0, "unchanged": 0, "failed": []}
-        if staged:
+        if staged.paths:
 
             def on_progress(done: int, total: int, msg: str) -> None:
                 progress((done, total or None), desc=msg or "Indexing")
 
             progress(0, desc="Indexing")
             try:
-                report = bot.index([stager.folder], on_progress=on_progress).to_dict()
+                result = bot.index(staged.paths, on_progress=on_progress)
             except EvchatError as e:
                 raise gr.Error(str(e)) from None
-        report["rejected"] = [{"path": n, "error": w} for n, w in rejected]
+            except Exception as e:  # a bug: the log has it, the user its id
+                raise gr.Error(log_unexpected(e, "upload")) from None
+            report = result.to_dict()
+            report["failed"] = self._set_aside_failed(stager, staged.paths, result.failed)
+        report["rejected"] = [{"path": n, "error": w} for n, w in staged.rejected]
+        report["renamed"] = [{"file": n, "stored_as": new} for n, new in staged.renamed]
         return report
 
+    @staticmethod
+    def _taken(bot: Assistant, stager: UploadStager) -> set[str]:
+        """Names an upload must not silently replace: indexed ids and staged files."""
+        try:
+            ids = {d.doc_id for d in bot.documents()}
+        except Exception:  # no index yet
+            ids = set()
+        folder = stager.folder
+        return ids | ({p.name for p in folder.iterdir()} if folder.is_dir() else set())
+
+    @staticmethod
+    def _set_aside_failed(
+        stager: UploadStager, staged: Sequence[Path], failed: Sequence[FailedFile]
+    ) -> list[dict[str, str]]:
+        """Move whole-file failures out of the uploads folder; the failures by file name
+        (the user never sees the server's paths)."""
+        by_origin = {str(p): p for p in staged}
+        out = []
+        for f in failed:
+            path = by_origin.get(f.path)
+            if path is not None and path.exists():
+                stager.set_aside(path, f.error)
+            out.append({"path": path.name if path is not None else f.path, "error": f.error})
+        return out
+
     def index_uploads(
-        self, files: list[Any] | None, collection: str = "", progress: gr.Progress = _PROGRESS
+        self,
+        files: list[Any] | None,
+        on_duplicate: str = KEEP_BOTH,
+        collection: str = "",
+        progress: gr.Progress = _PROGRESS,
     ) -> tuple[Any, ...]:
         """The Index button."""
         if not files:
             gr.Warning("Choose one or more files to upload first.")
             return (gr.update(),) * 5
-        report = self.run_index(files, progress, collection)
+        report = self.run_index(files, progress, on_duplicate, collection)
         rejected = [(r["path"], r["error"]) for r in report.pop("rejected")]
         for name, why in rejected:
             gr.Warning(f"{name} was rejected: {why}")
+        for r in report.pop("renamed"):
+            gr.Info(f"{r['file']} was already indexed; the upload is stored as {r['stored_as']}.")
         return (ui.render_report(report, rejected), *self.views.refresh(collection))
 
-    def api_index(self, files: list[Any] | None, progress: gr.Progress = _PROGRESS) -> dict:
+    def api_index(
+        self, files: list[Any] | None, replace: bool = False, progress: gr.Progress = _PROGRESS
+    ) -> dict:
         """The ``/index`` endpoint: index uploaded files into the app's default collection;
-        the report as JSON."""
-        report = self.run_index(files, progress)
+        the report as JSON.
+
+        ``replace``: a file whose name is already indexed replaces that document; by
+        default it is kept beside it under a new name (listed in ``renamed``).
+        """
+        report = self.run_index(files, progress, REPLACE if replace else KEEP_BOTH)
         # gradio_client takes any dict with a "path" key for a file to download: rename it.
         for key in ("failed", "rejected"):
             report[key] = [
@@ -203,10 +271,11 @@ def wire_documents_tab(
     private: dict[str, Any] = {"api_visibility": "private"}
     tab.index_btn.click(
         handlers.index_uploads,
-        [tab.upload, collection],
+        [tab.upload, tab.on_duplicate, collection],
         outputs,
         concurrency_id="index",
         concurrency_limit=1,
+        preprocess=False,  # see add_index_endpoint
         **private,
     )
     tab.delete_btn.click(
@@ -224,13 +293,18 @@ def add_index_endpoint(handlers: DocumentHandlers) -> None:
     """The hidden components behind ``/index`` (file upload in, report out)."""
     with gr.Row(visible=False):
         api_files = gr.File(file_count="multiple")
+        api_replace = gr.Checkbox(False, label="replace")
         api_report = gr.JSON()
         api_index_btn = gr.Button("index")
+    # preprocess=False: the handler gets the uploads' file data (Gradio still checks that
+    # every path is one of its uploads). gr.File's own preprocessing leaves an empty
+    # temporary file behind in Gradio's folder for every upload.
     api_index_btn.click(
         handlers.api_index,
-        [api_files],
+        [api_files, api_replace],
         [api_report],
         api_name="index",
         concurrency_id="index",
         concurrency_limit=1,
+        preprocess=False,
     )

@@ -24,3 +24,11 @@ def filters(sources: Sequence[str] | None, date_from: str | None, date_to: str |
 def option_lines(text: str | None) -> list[str]:
     """The options of a multiple-choice question, typed one per line (blank lines ignored)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def passages(value: float | int | None) -> object:
+    """The slider's k (a float like 6.0) as the whole number the API expects; anything
+    else is passed on for the API to refuse with its own message."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

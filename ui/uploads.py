@@ -1,14 +1,28 @@
-"""Uploaded files: safe names, type and size checks, staging into ``EVCHAT_HOME/uploads``."""
+"""Uploaded files: safe names, type and size checks, staging into ``EVCHAT_HOME/uploads``.
+
+Gradio refuses an upload over ``EVCHAT_UPLOAD_MAX_MB`` before storing it (``launch``'s
+``max_file_size``); what it did store lands in its temporary folder, and every file is
+removed from there once staged or rejected, so nothing an upload brought stays behind.
+A name that is already taken (a file in the uploads folder or an indexed document id) is
+either replaced or stored beside it under a new name, as the user chose; a file that fails
+to index moves to ``uploads/failed/`` with a note of why, out of the next run's way.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+KEEP_BOTH = "keep both"
+REPLACE = "replace"
 
 
 def safe_upload_name(name: str) -> str:
@@ -34,6 +48,42 @@ def file_path(item: Any) -> tuple[Path, str]:
     return Path(str(path)), str(orig)
 
 
+def gradio_upload_folder() -> Path:
+    """Where Gradio stores uploads before a handler sees them (``GRADIO_TEMP_DIR``)."""
+    folder = os.environ.get("GRADIO_TEMP_DIR") or str(Path(tempfile.gettempdir()) / "gradio")
+    return Path(folder).resolve()
+
+
+def discard_upload(path: Path) -> None:
+    """Delete Gradio's temporary copy of an upload (and its folder, once empty); a path
+    outside Gradio's upload folder is never touched."""
+    root = gradio_upload_folder()
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return
+    if not resolved.is_relative_to(root) or resolved == root:
+        return
+    with contextlib.suppress(OSError):
+        resolved.unlink()
+    parent = resolved.parent
+    while parent != root and parent.is_relative_to(root):
+        try:
+            parent.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        parent = parent.parent
+
+
+@dataclass
+class Staged:
+    """What staging did: files to index, files refused, names changed to keep both."""
+
+    paths: list[Path] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (name, stored as)
+
+
 class UploadStager:
     """Copies acceptable uploads into ``folder``; rejects the rest with a reason."""
 
@@ -42,27 +92,62 @@ class UploadStager:
         self.max_mb = max_mb
         self.extensions = extensions
 
-    def stage(self, files: Sequence[Any] | None) -> tuple[list[str], list[tuple[str, str]]]:
-        """(names staged, [(original name, why it was rejected)])."""
-        staged: list[str] = []
-        rejected: list[tuple[str, str]] = []
+    @property
+    def failed_folder(self) -> Path:
+        """Where uploads that could not be indexed are kept, each with a ``.reason.txt``."""
+        return self.folder / "failed"
+
+    def stage(
+        self,
+        files: Sequence[Any] | None,
+        taken: Collection[str] = (),
+        on_duplicate: str = KEEP_BOTH,
+    ) -> Staged:
+        """Stage ``files``; a name in ``taken`` (or in the folder) is replaced or kept
+        beside the old one (``on_duplicate``). Gradio's temporary copies are deleted."""
+        result = Staged()
         self.folder.mkdir(parents=True, exist_ok=True)
+        batch: set[str] = set()
         for item in files or []:
             path, orig = file_path(item)
             try:
-                staged.append(self._stage_one(path, orig))
+                name = self._name_for(orig, taken, batch, on_duplicate)
+                result.paths.append(self._stage_one(path, name))
+                batch.add(name)
+                if name != safe_upload_name(orig):
+                    result.renamed.append((orig, name))
             except OSError:
-                rejected.append((orig, "the upload could not be read"))
+                result.rejected.append((orig, "the upload could not be read"))
             except ValueError as e:
-                rejected.append((orig, str(e)))
-        return staged, rejected
+                result.rejected.append((orig, str(e)))
+            finally:
+                discard_upload(path)
+        return result
 
-    def _stage_one(self, path: Path, orig: str) -> str:
+    def _name_for(
+        self, orig: str, taken: Collection[str], batch: set[str], on_duplicate: str
+    ) -> str:
         name = safe_upload_name(orig)
         ext = Path(name).suffix.lower()
         if ext not in self.extensions:
             supported = ", ".join(sorted(self.extensions))
             raise ValueError(f"unsupported file type {ext or '(none)'}; use {supported}")
+        if on_duplicate == REPLACE and name not in batch:
+            return name  # two files of one name in one upload are both kept
+
+        def free(candidate: str) -> bool:
+            return not (
+                candidate in batch or candidate in taken or (self.folder / candidate).exists()
+            )
+
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, n = name, 1
+        while not free(candidate):
+            n += 1
+            candidate = f"{stem}-{n}{suffix}"
+        return candidate
+
+    def _stage_one(self, path: Path, name: str) -> Path:
         size = path.stat().st_size
         if size == 0:
             raise ValueError("the file is empty")
@@ -73,4 +158,12 @@ class UploadStager:
         if dest.parent != root:
             raise ValueError("the file name is not allowed")
         shutil.copyfile(path, dest)
-        return name
+        return dest
+
+    def set_aside(self, path: Path, reason: str) -> Path:
+        """Move a staged upload that failed to index to ``failed/``, with its reason."""
+        self.failed_folder.mkdir(parents=True, exist_ok=True)
+        dest = self.failed_folder / path.name
+        shutil.move(str(path), dest)
+        (self.failed_folder / f"{path.name}.reason.txt").write_text(reason + "\n", "utf-8")
+        return dest

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import BadInputError
 from assistant.settings import RetrievalSettings
 from assistant.types import Passage
 from index.embed.factory import ArrayEmbedder
@@ -50,7 +51,7 @@ class Filters:
 
 def parse_iso_date(value: str | dt.date | None, what: str = "date") -> str | None:
     """Validate a date written exactly as YYYY-MM-DD (surrounding spaces allowed); None for
-    an empty value; ValueError with a clear message otherwise."""
+    an empty value; ``BadInputError`` (a ``ValueError``) with a clear message otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.date):
@@ -61,7 +62,7 @@ def parse_iso_date(value: str | dt.date | None, what: str = "date") -> str | Non
             raise ValueError
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"The {what} {value!r} is not a date of the form YYYY-MM-DD.") from None
+        raise BadInputError(f"The {what} {value!r} is not a date of the form YYYY-MM-DD.") from None
 
 
 class Retriever:

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from assistant.cli.common import assistant_for
+from assistant.errors import BadInputError
 
 
 def register(sub: Any) -> None:
@@ -62,7 +63,7 @@ def run_delete(args: argparse.Namespace) -> int:
     """Delete a collection (asks first, unless --yes)."""
     if not args.yes:
         if not sys.stdin.isatty():
-            raise ValueError(f"add --yes to delete collection {args.name!r} without asking")
+            raise BadInputError(f"add --yes to delete collection {args.name!r} without asking")
         reply = input(f"Delete collection {args.name!r} and its index? [y/N] ")
         if reply.strip().lower() not in ("y", "yes"):
             print("nothing deleted", file=sys.stderr)

@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.cli.common import assistant_for
 from assistant.conversations import Conversation, ConversationInfo
+from assistant.errors import BadInputError
 
 
 def _common(p: argparse.ArgumentParser, child: bool = False) -> None:
@@ -104,7 +105,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ValueError(f"cannot write {args.out} ({exc.strerror or exc})") from None
+        raise BadInputError(f"cannot write {args.out} ({exc.strerror or exc})") from None
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

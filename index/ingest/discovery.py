@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from index.ingest.source import SUPPORTED_EXTENSIONS, SourceFile, os_reason, unsupported_reason
+from index.ingest.text_clean import encodable
 from index.types import FailedFile
 
 
@@ -29,6 +30,7 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Failed
     owner: dict[str, Path] = {}
 
     def add(path: Path, doc_id: str) -> None:
+        doc_id = encodable(doc_id)  # a file name that is not UTF-8 still gets a storable id
         try:
             size = path.stat().st_size
             if not os.access(path, os.R_OK):
@@ -67,7 +69,7 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Failed
             failed.append(FailedFile(str(raw), unsupported_reason(path.suffix.lower())))
         else:
             add(path, given.name)
-    return found, list(dict.fromkeys(failed))
+    return found, list(dict.fromkeys(FailedFile(encodable(f.path), f.error) for f in failed))
 
 
 def _walk(root: Path, add: Callable[[Path, str], None], failed: list[FailedFile]) -> None:

@@ -13,6 +13,7 @@ one-sentence message for the user); a bad record inside a JSONL/JSON file is yie
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from index.ingest.discovery import discover
 from index.ingest.office_formats import load_docx, load_pdf
@@ -20,8 +21,10 @@ from index.ingest.records import load_json, load_jsonl
 from index.ingest.source import (
     SUPPORTED_EXTENSIONS,
     LoadError,
+    LoadLimits,
     SourceFile,
     content_hash,
+    megabytes,
     os_reason,
     unsupported_reason,
 )
@@ -31,6 +34,7 @@ from index.types import FailedFile, LoadedDocument
 __all__ = [
     "SUPPORTED_EXTENSIONS",
     "LoadError",
+    "LoadLimits",
     "SourceFile",
     "content_hash",
     "discover",
@@ -38,15 +42,20 @@ __all__ = [
 ]
 
 
-def load(source: SourceFile, max_bytes: int) -> Iterator[LoadedDocument | FailedFile]:
+def load(source: SourceFile, limits: LoadLimits | int) -> Iterator[LoadedDocument | FailedFile]:
     """Load one file: yield its documents, and a ``FailedFile`` per bad JSONL/JSON record.
 
-    Raises ``LoadError`` (once iteration starts) with a one-sentence message when the whole
-    file cannot be used:
-    unsupported type, empty, larger than ``max_bytes`` (checked before reading),
-    unreadable, binary, encrypted or damaged, no extractable text. Unexpected errors of a
+    ``limits`` are the sizes checked before parsing (an int: the largest file in bytes,
+    the other limits at their defaults). Raises ``LoadError`` (once iteration starts) with
+    a one-sentence message when the whole file cannot be used: unsupported type, empty,
+    larger than a limit (checked before reading), unreadable, binary, encrypted or damaged,
+    expanding beyond ``max_unpacked_bytes``, no extractable text. Unexpected errors of a
     parser become a ``LoadError`` naming the exception class, so one file never stops a run.
+    This runs in the calling process; ``index.ingest.isolation`` runs it in a worker with
+    a time budget and a memory cap.
     """
+    if isinstance(limits, int):
+        limits = LoadLimits(max_file_bytes=limits)
     ext = source.path.suffix.lower()
     loader = _LOADERS.get(ext)
     if loader is None:
@@ -55,19 +64,17 @@ def load(source: SourceFile, max_bytes: int) -> Iterator[LoadedDocument | Failed
         size = source.path.stat().st_size
     except OSError as error:
         raise LoadError(os_reason(error)) from None
-    if size > max_bytes:
-        raise LoadError(f"the file is larger than the {max_bytes / 1024 / 1024:g} MB limit")
-    if size == 0:
-        raise LoadError("the file is empty")
+    _check_size(size, ext, limits)
     try:
-        yield from loader(source)
+        yield from loader(source, limits)
     except LoadError:
         raise
     except OSError as error:
         raise LoadError(os_reason(error)) from None
-    except (RecursionError, MemoryError) as error:
-        reason = f"the file is too deeply nested or too large ({type(error).__name__})"
-        raise LoadError(reason) from None
+    except RecursionError:
+        raise LoadError("the file is too deeply nested to load (RecursionError)") from None
+    except MemoryError:
+        raise LoadError(MEMORY_REASON) from None
     except Exception as error:  # a parser bug must not stop the whole run
         detail = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
         raise LoadError(
@@ -76,14 +83,43 @@ def load(source: SourceFile, max_bytes: int) -> Iterator[LoadedDocument | Failed
         ) from error
 
 
-_LOADERS: dict[str, Callable[[SourceFile], Iterator[LoadedDocument | FailedFile]]] = {
-    ".txt": load_txt,
-    ".md": load_markdown,
-    ".markdown": load_markdown,
-    ".html": load_html,
-    ".htm": load_html,
+def _check_size(size: int, ext: str, limits: LoadLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise LoadError(
+            f"the file is {megabytes(size)}, over the {limits.max_file_bytes / MB:g} MB limit "
+            "(EVCHAT_MAX_FILE_MB)"
+        )
+    if ext in _HTML and size > limits.max_html_bytes:
+        raise LoadError(
+            f"the HTML page is {megabytes(size)}, over the {limits.max_html_bytes / MB:g} MB "
+            "limit for HTML (EVCHAT_MAX_HTML_MB)"
+        )
+    if size == 0:
+        raise LoadError("the file is empty")
+
+
+MEMORY_REASON = "the file needs more memory to load than allowed (EVCHAT_PARSE_MEMORY_MB)"
+Loader = Callable[[SourceFile, LoadLimits], Iterator[LoadedDocument | FailedFile]]
+MB = 1024 * 1024
+_HTML = frozenset({".html", ".htm"})
+
+
+def _without_limits(
+    loader: Callable[[SourceFile], Iterator[LoadedDocument | FailedFile]],
+    source: SourceFile,
+    limits: LoadLimits,
+) -> Iterator[LoadedDocument | FailedFile]:
+    return loader(source)  # formats whose size on disk is all there is to bound
+
+
+_LOADERS: dict[str, Loader] = {
+    ".txt": partial(_without_limits, load_txt),
+    ".md": partial(_without_limits, load_markdown),
+    ".markdown": partial(_without_limits, load_markdown),
+    ".html": partial(_without_limits, load_html),
+    ".htm": partial(_without_limits, load_html),
     ".pdf": load_pdf,
     ".docx": load_docx,
-    ".jsonl": load_jsonl,
-    ".json": load_json,
+    ".jsonl": partial(_without_limits, load_jsonl),
+    ".json": partial(_without_limits, load_json),
 }

@@ -24,7 +24,8 @@ from tqdm import tqdm
 from index.embed.factory import ArrayEmbedder, make_embedder
 from index.errors import StoreUnavailableError
 from index.ingest.chunking import chunk_document, chunker_version, context_prefix
-from index.ingest.loaders import LoadError, SourceFile, content_hash, discover, load
+from index.ingest.isolation import ChunkPlan, FileFailure, Prepared, isolated_loader
+from index.ingest.loaders import SourceFile, content_hash, discover
 from index.ingest.stages import Stages
 from index.settings import IndexSettings
 from index.store.chroma import ActivePointers
@@ -70,12 +71,20 @@ class _Run:
         s = col.settings
         self.chunker = chunker_version(s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens)
 
-    def consider(self, doc: LoadedDocument, origin: str) -> None:
+    def consider(
+        self,
+        doc: LoadedDocument,
+        origin: str,
+        digest: str | None = None,
+        chunks: list[Chunk] | None = None,
+    ) -> None:
+        """Queue ``doc`` unless it is indexed as it is; ``digest`` and ``chunks`` may come
+        ready-made from the loading worker (``chunks`` None: chunk it here if needed)."""
         if doc.doc_id in self.seen:
             self.report.failed.append(FailedFile(doc.doc_id, "duplicate doc_id; first one kept"))
             return
         self.seen.add(doc.doc_id)
-        digest = content_hash(doc.text)
+        digest = digest or content_hash(doc.text)
         rec = self.known.get(doc.doc_id)
         if (
             rec
@@ -86,7 +95,10 @@ class _Run:
             self.report.unchanged += 1
             return
         s = self.col.settings
-        chunks = chunk_document(doc, digest, s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens)
+        if chunks is None:
+            chunks = chunk_document(
+                doc, digest, s.ingest.chunk_tokens, s.ingest.chunk_overlap_tokens
+            )
         if not chunks:
             self.report.failed.append(FailedFile(origin, "no text to index"))
             return
@@ -165,6 +177,7 @@ def reindex(
     on_progress: ProgressFn | None = None,
     embedder: ArrayEmbedder | None = None,
     only: Collection_[str | Path] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> IndexReport:
     """Bring the collection in step with ``paths``: add new, replace changed, keep unchanged.
 
@@ -172,10 +185,13 @@ def reindex(
     are deleted. Files that cannot be read are listed in ``report.failed`` and skipped.
     ``only`` restricts the run to these files among those found under ``paths`` (a watched
     folder's changes), keeping their doc ids relative to the folder; it excludes ``prune``.
+    ``stop`` is polled while files load: once it returns True, what was loaded is written,
+    the rest is left for the next run (no pruning) and ``report.interrupted`` is set.
     """
     settings = settings or IndexSettings()
     started = time.monotonic()
     report = IndexReport()
+    isolated_loader(settings.ingest).prestart()  # its imports overlap opening the store
     sources, failed = discover(paths)
     if only is not None:
         wanted = {os.path.abspath(p) for p in only}
@@ -187,17 +203,19 @@ def reindex(
         run = _Run(col, embedder or make_embedder(settings), report)
         recovering = col.manifest.get_meta("dirty") is not None
         col.manifest.set_meta("dirty", "1")
-        failed_files = _load_all(run, sources, settings, show_progress, on_progress)
+        failed_files = _load_all(run, sources, settings, show_progress, on_progress, stop)
         run.flush()
-        _carry_over(run, settings)
-        if prune:
-            _prune(run, paths, sources, failed_files)
+        if not report.interrupted:
+            _carry_over(run, settings)
+            if prune:
+                _prune(run, paths, sources, failed_files)
         if recovering:
             _delete_orphans(col)
         if run.changed or recovering or not (col.bm25_folder / "rows.json").exists():
             col.rebuild_bm25()
         col.manifest.set_meta("dirty", None)
-        col.activate()
+        if not report.interrupted or _active_or_first(col, settings):
+            col.activate()  # an interrupted model switch stays on the old collection
     report.documents, report.chunks = col.manifest.counts()
     report.seconds = time.monotonic() - started
     return report
@@ -245,9 +263,15 @@ def _load_all(
     settings: IndexSettings,
     show_progress: bool,
     on_progress: ProgressFn | None,
+    stop: Callable[[], bool] | None = None,
 ) -> set[str]:
-    """Load every source into the run; returns the paths of files that failed whole."""
-    max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+    """Load every source into the run; returns the paths of files that failed whole.
+
+    Files are parsed and chunked by a worker process within the ingest budgets
+    (``index.ingest.isolation``), so a file that hangs, exhausts memory or crashes a
+    parser becomes one failed entry. Sets ``report.interrupted`` when ``stop`` ended it.
+    """
+    loader = isolated_loader(settings.ingest, _chunk_plan(run))
     failed_files: set[str] = set()
     # Progress in bytes of source text, so one big JSONL file shows a rate and an ETA too.
     bar = tqdm(
@@ -259,30 +283,52 @@ def _load_all(
         disable=not show_progress,
         dynamic_ncols=True,
     )
-    docs = 0
+    docs = done_in_file = 0
     with bar:
-        for i, src in enumerate(sources):
-            done_in_file = 0
-            try:
-                for item in load(src, max_bytes):
-                    if isinstance(item, FailedFile):
-                        run.report.failed.append(item)
-                        continue
-                    run.consider(item, str(src.path))
-                    docs += 1
-                    step = min(len(item.text.encode()), src.size - done_in_file)
-                    done_in_file += step
-                    bar.update(step)
-                    bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
-            except LoadError as exc:
-                failed_files.add(str(src.path))
-                run.report.failed.append(FailedFile(str(src.path), str(exc)))
-            except OSError as exc:
-                raise StoreUnavailableError(f"Indexing stopped: {exc.strerror or exc}.") from exc
-            bar.update(src.size - done_in_file)
-            if on_progress:
-                on_progress(i + 1, len(sources), src.doc_id)
+        for i, event in loader.run(sources, stop):
+            src = sources[i]
+            if isinstance(event, Prepared):
+                _consider(run, event, src)
+                docs += 1
+                step = min(len(event.doc.text.encode()), src.size - done_in_file)
+                done_in_file += step
+                bar.update(step)
+                bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
+            elif isinstance(event, FailedFile):
+                run.report.failed.append(event)
+            elif isinstance(event, FileFailure):
+                failed_files.add(src.origin)
+                run.report.failed.append(FailedFile(src.origin, event.reason))
+            else:  # FileDone
+                bar.update(src.size - done_in_file)
+                done_in_file = 0
+                if on_progress:
+                    on_progress(i + 1, len(sources), src.doc_id)
+    run.report.interrupted = bool(stop and stop())
     return failed_files
+
+
+def _consider(run: _Run, item: Prepared, src: SourceFile) -> None:
+    try:
+        run.consider(item.doc, src.origin, item.digest, item.chunks)
+    except OSError as exc:
+        raise StoreUnavailableError(f"Indexing stopped: {exc.strerror or exc}.") from exc
+
+
+def _chunk_plan(run: _Run) -> ChunkPlan:
+    """What the worker needs to chunk like this run, skipping documents indexed as they are."""
+    s = run.col.settings.ingest
+    known = {
+        rec.doc_id: rec.content_hash
+        for rec in run.known.values()
+        if rec.chunker_version == run.chunker and rec.model_id == run.col.spec.model_id
+    }
+    return ChunkPlan(s.chunk_tokens, s.chunk_overlap_tokens, known)
+
+
+def _active_or_first(col: Collection, settings: IndexSettings) -> bool:
+    active = ActivePointers(settings.store.home).read().get(col.name)
+    return active is None or active == col.physical
 
 
 def _prune(

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 
 from index.ingest.source import LoadError, SourceFile, decode_file, short_first_line
-from index.ingest.text_clean import clean_text, decode_bytes, normalise_date
+from index.ingest.text_clean import clean_field, clean_text, decode_bytes, normalise_date
 from index.types import FailedFile, LoadedDocument
 
 _RECORD_FIELDS = frozenset({"doc_id", "title", "source", "published_at", "date", "url", "text"})
@@ -78,7 +78,7 @@ def _record(
     if not text:
         return FailedFile(failed_path, f"{where}: the record's text is empty")
     raw_id = record.get("doc_id")
-    doc_id = str(raw_id).strip() if isinstance(raw_id, str | int) else ""
+    doc_id = clean_field(str(raw_id)) if isinstance(raw_id, str | int) else ""
     doc_id = doc_id or f"{source.doc_id}#{number}"
     if doc_id in seen:
         return FailedFile(
@@ -88,7 +88,7 @@ def _record(
 
     def field(name: str) -> str | None:
         value = record.get(name)
-        return (" ".join(value.split()) or None) if isinstance(value, str) else None
+        return (clean_field(value) or None) if isinstance(value, str) else None
 
     return LoadedDocument(
         doc_id=doc_id,
@@ -97,5 +97,9 @@ def _record(
         source=field("source") or source.doc_id,
         published_at=normalise_date(record.get("published_at") or record.get("date")),
         url=field("url"),
-        extra={k: v for k, v in record.items() if k not in _RECORD_FIELDS and isinstance(v, str)},
+        extra={
+            clean_field(k): clean_field(v)
+            for k, v in record.items()
+            if k not in _RECORD_FIELDS and isinstance(v, str)
+        },
     )

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import BadInputError
-from index.ingest.text_clean import NotTextError, clean_text, decode_bytes
+from index.ingest.text_clean import NotTextError, clean_field, clean_text, decode_bytes, encodable
 from index.types import LoadedDocument, PageSpan
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".jsonl", ".json"}
 )
 _MAX_TITLE_LINE = 150
+MB = 1024 * 1024
 
 
 class LoadError(BadInputError):
@@ -37,6 +38,31 @@ class SourceFile:
     path: Path
     doc_id: str
     size: int
+
+    @property
+    def origin(self) -> str:
+        """The path as text that can be stored and shown: a file name that is not valid
+        UTF-8 (decoded by Python with lone surrogates) gets U+FFFD in their place."""
+        return encodable(str(self.path))
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Sizes checked before a parser sees a file, in bytes.
+
+    ``max_file_bytes`` bounds every file on disk; ``max_html_bytes`` an HTML page (HTML
+    parsers slow down badly on huge pages); ``max_unpacked_bytes`` what a compressed format
+    may expand to: a ``.docx`` unzipped (all its parts) or one decompressed PDF stream.
+    """
+
+    max_file_bytes: int = 60 * MB
+    max_html_bytes: int = 10 * MB
+    max_unpacked_bytes: int = 100 * MB
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as the user reads it: ``12.3 MB``."""
+    return f"{size / MB:.1f} MB" if size < 1024 * MB else f"{size / MB / 1024:.1f} GB"
 
 
 def content_hash(text: str) -> str:
@@ -80,12 +106,12 @@ def make_document(
     yield LoadedDocument(
         doc_id=file.doc_id,
         text=text,
-        title=" ".join((title or "").split()) or file.path.stem,
-        source=source or file.doc_id,
+        title=clean_field(title or "") or clean_field(file.path.stem),
+        source=clean_field(source or "") or file.doc_id,
         published_at=published_at,
-        url=url,
+        url=clean_field(url or "") or None,
         pages=pages,
-        extra=extra or {},
+        extra={clean_field(k): clean_field(v) for k, v in (extra or {}).items()},
     )
 
 

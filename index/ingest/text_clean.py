@@ -40,6 +40,9 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
 _DROPPED_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff]")
+# Lone surrogates (from JSON "\\ud800" escapes or undecodable file names) cannot be encoded
+# as UTF-8: the tokenizer, Chroma and SQLite would all fail on them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _MANY_BLANKS = re.compile(r"\n{3,}")
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
@@ -115,16 +118,29 @@ def _looks_binary(sample: str) -> bool:
 def clean_text(text: str) -> str:
     """The canonical form of a document's text.
 
-    NFC-normalised; newlines are ``\\n``; control characters dropped; trailing whitespace
-    stripped on every line; stand-alone boilerplate lines (``BOILERPLATE_LINES``) dropped;
-    at most one blank line in a row; no leading or trailing blank space. Idempotent.
+    Lone surrogates become U+FFFD; NFC-normalised; newlines are ``\\n``; control characters
+    dropped; trailing whitespace stripped on every line; stand-alone boilerplate lines
+    (``BOILERPLATE_LINES``) dropped; at most one blank line in a row; no leading or trailing
+    blank space. Idempotent.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", encodable(text))
     text = _LINE_BREAKS.sub("\n", text)
     text = _DROPPED_CHARS.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     kept = [line for line in lines if line.strip().casefold() not in BOILERPLATE_LINES]
     return _MANY_BLANKS.sub("\n\n", "\n".join(kept)).strip()
+
+
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, so it encodes as UTF-8."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def clean_field(value: str) -> str:
+    """A metadata value (title, source, URL, id) on one line: encodable, NFC, control
+    characters dropped, runs of whitespace made one space."""
+    value = unicodedata.normalize("NFC", encodable(value))
+    return " ".join(_DROPPED_CHARS.sub("", value).split())
 
 
 def normalise_date(value: object) -> str | None:

@@ -9,6 +9,7 @@ an index that is out of step.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import threading
@@ -22,6 +23,10 @@ import numpy as np
 
 from index.store.chroma import date_number
 from index.store.manifest import ChunkRow, Manifest
+
+# bm25s sets its own logger to DEBUG, so its "Building index" lines reach any handler
+# (the CLI's stderr among them); only its warnings are worth a user's attention.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @cache

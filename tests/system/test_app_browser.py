@@ -219,3 +219,33 @@ def test_bad_as_of_date_warns(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("#ask").click()
     page.get_by_text("is not a date of the form YYYY-MM-DD").first.wait_for(timeout=20_000)
     assert page.locator("#chatbot .evchat-answer").count() == 0
+
+
+def index_again(page, doc: Path) -> str:  # type: ignore[no-untyped-def]
+    """Upload and index ``doc`` when a report is already shown; the new report's text."""
+    before = page.locator("#report .evchat-report").inner_text()
+    page.locator("#upload button[aria-label='Clear']").first.click()
+    page.locator("#upload input[type=file]").set_input_files([str(doc)])
+    page.locator("#upload").get_by_text(doc.stem).first.wait_for()
+    page.locator("#index-btn").click()
+    page.wait_for_function(
+        "(before) => { const r = document.querySelector('#report .evchat-report');"
+        " return r && r.innerText !== before; }",
+        arg=before,
+        timeout=INDEX_TIMEOUT_MS,
+    )
+    return str(page.locator("#report .evchat-report").inner_text())
+
+
+def test_a_taken_name_is_kept_beside_unless_replace_is_chosen(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "sarnia-depot.md"
+    doc.write_text("# Sarnia depot\n\nLakeview Transit charges 12 buses in Sarnia.\n", "utf-8")
+    assert "added 1" in upload_and_index(page, [doc])
+    doc.write_text("# Sarnia depot\n\nLakeview Transit charges 18 buses in Sarnia.\n", "utf-8")
+    report = index_again(page, doc)
+    assert "added 1" in report, report  # kept beside the first, under a new name
+    page.get_by_text("the upload is stored as sarnia-depot-2.md").first.wait_for()
+    page.locator("#on-duplicate").get_by_label("replace").check()
+    doc.write_text("# Sarnia depot\n\nLakeview Transit charges 24 buses in Sarnia.\n", "utf-8")
+    report = index_again(page, doc)
+    assert "added 0, updated 1" in report, report

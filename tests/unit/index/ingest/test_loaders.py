@@ -14,6 +14,7 @@ from index.errors import BadInputError
 from index.ingest.loaders import (
     SUPPORTED_EXTENSIONS,
     LoadError,
+    LoadLimits,
     SourceFile,
     content_hash,
     discover,
@@ -21,6 +22,12 @@ from index.ingest.loaders import (
 )
 from index.ingest.text_clean import clean_text
 from index.types import FailedFile, LoadedDocument
+from tests.fixtures.hostile import (
+    write_big_html,
+    write_docx_bomb,
+    write_pdf_bomb,
+    write_surrogate_jsonl,
+)
 
 MB = 1024 * 1024
 
@@ -217,9 +224,8 @@ def test_whitespace_only_file_is_refused(tmp_path: Path) -> None:
 
 def test_oversized_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("x" * (2 * MB))
-    assert (
-        load_error(tmp_path / "big.txt", max_bytes=MB) == "the file is larger than the 1 MB limit"
-    )
+    reason = load_error(tmp_path / "big.txt", max_bytes=MB)
+    assert reason == "the file is 2.0 MB, over the 1 MB limit (EVCHAT_MAX_FILE_MB)"
 
 
 def test_load_error_is_a_bad_input_error() -> None:
@@ -517,3 +523,83 @@ def test_json_list_and_single_record_loaded(tmp_path: Path) -> None:
 def test_invalid_json_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text('[{"doc_id": "a",\n "text": ')
     assert load_error(tmp_path / "broken.json").startswith("the file is not valid JSON")
+
+
+# --- hostile input: unencodable text, bombs, budgets checked before parsing ----------
+
+
+def test_lone_surrogates_in_records_become_replacement_characters(tmp_path: Path) -> None:
+    docs, failed = load_all(write_surrogate_jsonl(tmp_path / "lone.jsonl"))
+    assert failed == [] and len(docs) == 2
+    doc = docs[0]
+    assert (doc.doc_id, doc.title, doc.source) == (
+        "lone-\ufffd-surrogate",
+        "Sodium cells \ufffd arrive",
+        "Wire \ufffd",
+    )
+    assert doc.extra == {"lang": "en\ufffd"}
+    assert "sodium \ufffd battery" in doc.text
+    for value in (doc.doc_id, doc.title, doc.source, doc.text, *doc.extra.values()):
+        value.encode("utf-8")  # would raise on a lone surrogate
+
+
+def test_a_file_name_that_is_not_utf8_gets_a_storable_id(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9-report.md")  # Python keeps the bad byte as a surrogate
+    (tmp_path / name).write_text("# Café report\n\nCharging in Lyon.\n", encoding="utf-8")
+    files, failed = discover([tmp_path])
+    assert failed == [] and files[0].doc_id == "caf\ufffd-report.md"
+    files[0].origin.encode("utf-8")
+    doc = load_one(tmp_path / name)
+    assert doc.doc_id == "caf\ufffd-report.md" and doc.text.endswith("Charging in Lyon.")
+
+
+def test_clean_text_replaces_surrogates_and_stays_idempotent() -> None:
+    text = clean_text("Cafe\u0301 \ud800 price")
+    assert text == "Café \ufffd price" and clean_text(text) == text
+
+
+def test_a_docx_that_unzips_beyond_the_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    bomb = write_docx_bomb(tmp_path / "bomb.docx", 8 * MB)
+    assert bomb.stat().st_size < MB  # small on disk: the size limit on files does not see it
+    with pytest.raises(LoadError) as info:
+        list(load(source_for(bomb), LoadLimits(max_unpacked_bytes=2 * MB)))
+    assert str(info.value).startswith("the Word file expands to 8.")
+    assert "the limit is 2.0 MB (EVCHAT_MAX_UNPACKED_MB)" in str(info.value)
+
+
+def test_a_docx_whose_directory_lies_about_its_sizes_is_damaged(tmp_path: Path) -> None:
+    bomb = write_docx_bomb(tmp_path / "liar.docx", 4 * MB)
+    data = bytearray(bomb.read_bytes())
+    # Shrink the declared size of document.xml in the central directory to 1 KB.
+    import zipfile
+
+    with zipfile.ZipFile(bomb) as archive:
+        info = archive.getinfo("word/document.xml")
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"word/document.xml"))
+    data[entry + 24 : entry + 28] = (1024).to_bytes(4, "little")
+    data[entry + 20 : entry + 24] = min(info.compress_size, 2**32 - 1).to_bytes(4, "little")
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(LoadError) as raised:
+        list(load(source_for(bomb), 60 * MB))
+    assert str(raised.value) == "the Word file is damaged or is not a .docx file"
+
+
+def test_a_pdf_stream_beyond_the_limit_is_reported_as_such(tmp_path: Path) -> None:
+    bomb = write_pdf_bomb(tmp_path / "bomb.pdf", 8 * MB)
+    with pytest.raises(LoadError) as info:
+        list(load(source_for(bomb), LoadLimits(max_unpacked_bytes=2 * MB)))
+    reason = str(info.value)
+    assert reason.startswith("the PDF's content expands beyond the 2.0 MB limit")
+    assert "pypdf: Limit reached while decompressing" in reason
+    assert "scanned" not in reason
+    doc = load_one(write_pdf_bomb(tmp_path / "fine.pdf", MB // 2))
+    assert doc.text == "Inflated page"
+
+
+def test_an_html_page_over_its_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    page = write_big_html(tmp_path / "huge.html", 3 * MB)
+    with pytest.raises(LoadError) as info:
+        list(load(source_for(page), LoadLimits(max_html_bytes=2 * MB)))
+    assert str(info.value) == (
+        "the HTML page is 3.0 MB, over the 2 MB limit for HTML (EVCHAT_MAX_HTML_MB)"
+    )

@@ -19,6 +19,7 @@ from index.store.chroma import ActivePointers
 from index.store.collection import Collection
 from index.types import IndexReport
 from tests.fixtures.corpus import make_text, write_markdown
+from tests.fixtures.hostile import write_docx_bomb, write_surrogate_jsonl
 from tests.fixtures.store_checks import assert_in_step
 from tests.paths import REPO
 
@@ -255,3 +256,48 @@ def test_reading_a_name_that_points_at_another_models_collection_is_refused(
     ActivePointers(settings.store.home).set("evchat", "evchat--oai3s")
     with pytest.raises(ModelMismatchError, match="evchat index"):
         Collection.open_for_read(settings)
+
+
+def test_a_stopped_run_keeps_what_it_loaded_prunes_nothing_and_the_next_run_continues(
+    small_corpus: Path, settings: Settings
+) -> None:
+    run([small_corpus], settings)
+    for i in range(5, 9):
+        write_markdown(small_corpus, f"doc-{i:03d}.md", f"Doc {i}", make_text(i))
+    (small_corpus / "doc-000.md").unlink()  # gone: a complete run with prune removes it
+    loaded: list[str] = []
+    report = run(
+        [small_corpus],
+        settings,
+        prune=True,
+        on_progress=lambda done, total, name: loaded.append(name),
+        stop=lambda: len(loaded) >= 5,  # "Ctrl-C" after the first new document
+    )
+    assert report.interrupted and report.to_dict()["interrupted"] is True
+    assert (report.added, report.unchanged, report.removed) == (1, 4, 0)
+    col = assert_in_step(settings)  # what was loaded is written and in step
+    assert set(col.manifest.documents()) == {f"doc-{i:03d}.md" for i in range(6)}
+    assert col.manifest.get_meta("dirty") is None
+
+    rest = run([small_corpus], settings, prune=True)
+    assert not rest.interrupted
+    assert (rest.added, rest.unchanged, rest.removed) == (3, 5, 1)
+    assert set(assert_in_step(settings).manifest.documents()) == {
+        f"doc-{i:03d}.md" for i in range(1, 9)
+    }
+
+
+def test_hostile_files_cost_one_line_each_and_the_rest_is_indexed(
+    small_corpus: Path, settings: Settings
+) -> None:
+    write_surrogate_jsonl(small_corpus / "lone.jsonl")
+    write_docx_bomb(small_corpus / "bomb.docx", 3 * 1024 * 1024)
+    strict = settings.replace(max_unpacked_mb=1)
+    report = run([small_corpus], strict)
+    [failed] = report.failed
+    assert Path(failed.path).name == "bomb.docx"
+    assert failed.error.startswith("the Word file expands to 3.")
+    col = assert_in_step(strict)
+    docs = col.manifest.documents()
+    assert docs["lone-\ufffd-surrogate"].title == "Sodium cells \ufffd arrive"
+    assert report.added == 5 + 2

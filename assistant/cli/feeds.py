@@ -26,7 +26,10 @@ def register(sub: Any) -> None:
     rm.add_argument("url")
     rm.add_argument("--keep-documents", action="store_true", help="keep its indexed articles")
     rm.set_defaults(run=run_remove)
-    sy = actions.add_parser("sync", help="read every feed and index new and changed articles")
+    sy = actions.add_parser(
+        "sync",
+        help="read every feed and index new and changed articles (exit 1: no feed could be read)",
+    )
     sy.add_argument("--json", action="store_true", help="print the report as one JSON object")
     sy.set_defaults(run=run_sync)
     for p in (add, ls, rm, sy):
@@ -63,12 +66,14 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    """Sync every feed; failures on stderr, the summary (or JSON) on stdout."""
+    """Sync every feed; failures on stderr, the summary (or JSON) on stdout. Exit 1 when
+    feeds are followed and not one of them could be read (a cron job should notice)."""
 
     def on_progress(done: int, total: int, message: str) -> None:
         print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
 
-    report = assistant_for(args).feeds.sync(None if args.json else on_progress)
+    bot = assistant_for(args)
+    report = bot.feeds.sync(None if args.json else on_progress)
     for failure in report.failed:
         print(f"failed: {failure.url}: {failure.error}", file=sys.stderr)
     for note in report.summaries:
@@ -82,7 +87,9 @@ def run_sync(args: argparse.Namespace) -> int:
             f"({len(report.summaries)} from the feed's summary); "
             f"{report.embedded} chunks embedded in {report.seconds:.1f} s"
         )
-    return 0
+    followed = {f.url for f in bot.feeds.list()}
+    unread = followed & {f.url for f in report.failed}
+    return 1 if followed and unread == followed else 0
 
 
 def _time(epoch: float | None) -> str:

@@ -54,11 +54,16 @@ def test_a_failed_feed_is_one_line_on_stderr(
     news_site.put("/bad.xml", "not a feed at all", content_type="text/plain")
     main(["feeds", "add", news_site.url("/bad.xml")])
     capsys.readouterr()
-    assert main(["feeds", "sync", "--json"]) == 0
+    assert main(["feeds", "sync", "--json"]) == 1  # the only feed could not be read
     captured = capsys.readouterr()
     [line] = captured.err.strip().splitlines()
     assert line.startswith(f"failed: {news_site.url('/bad.xml')}: not a valid RSS or Atom feed")
     assert json.loads(captured.out)["failed"][0]["url"] == news_site.url("/bad.xml")
+    news_site.put("/a.html", article_page("Sodium cells", ["CATL showed its Naxtra cells."]))
+    news_site.put("/ok.xml", rss2(news_site, "Wire", [Item("A", "/a.html", "2025-04-21", "s")]))
+    main(["feeds", "add", news_site.url("/ok.xml")])
+    capsys.readouterr()
+    assert main(["feeds", "sync"]) == 0  # one feed of two read: the run did its job
 
 
 def test_user_errors_exit_2_with_one_line(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ from assistant.conversations import (
 )
 from assistant.conversations.export import to_dict as conversation_to_dict
 from assistant.conversations.export import to_markdown as conversation_to_markdown
+from assistant.credentials import parse_credentials
 from assistant.errors import (
     BadInputError,
     EvchatError,
@@ -79,6 +80,7 @@ __all__ = [
     "export_feedback",
     "history_messages",
     "log_unexpected",
+    "parse_credentials",
     "parse_iso_date",
     "replace_markers",
     "strip_markers",

@@ -28,6 +28,7 @@ from pydantic import Field
 
 from assistant.answer.retrieve import Filters, parse_iso_date
 from assistant.assistant import Assistant
+from assistant.credentials import parse_credentials
 from assistant.errors import EvchatError
 from assistant.incidents import log_unexpected
 from assistant.types import Answer, Passage
@@ -188,29 +189,6 @@ def run_http(bot: Assistant, port: int, host: str = "127.0.0.1") -> None:
     import uvicorn
 
     uvicorn.run(http_app(bot, host), host=host, port=port, log_level="warning")
-
-
-def parse_credentials(value: str | None) -> list[tuple[str, str]]:
-    """``user:password`` or a path to a file of such lines → pairs ([] when unset)."""
-    if not value:
-        return []
-    candidate = Path(value).expanduser()
-    lines = (
-        candidate.read_text(encoding="utf-8").splitlines()
-        if ":" not in value or candidate.is_file()
-        else [value]
-    )
-    pairs = []
-    for line in lines:
-        line = line.strip()
-        if line and not line.startswith("#"):
-            user, sep, password = line.partition(":")
-            if not sep or not user:
-                raise EvchatError(f"EVCHAT_AUTH: expected 'user:password', got {line!r}.")
-            pairs.append((user, password))
-    if not pairs:
-        raise EvchatError("EVCHAT_AUTH names no user.")
-    return pairs
 
 
 class BasicAuth:

@@ -19,36 +19,21 @@ import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from assistant import EvchatError, parse_credentials
 
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("evchat_client", default="?")
 _MAX_TRACKED = 10_000  # names and addresses remembered; the oldest are forgotten first
 
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
-    """``user:password`` or a path to a file of such lines → credential pairs (None: no
-    login). A malformed value stops the app with one clear line."""
-    if not value:
-        return None
-    lines: list[str]
-    candidate = Path(value).expanduser()
-    if ":" not in value or candidate.is_file():
-        lines = candidate.read_text(encoding="utf-8").splitlines()
-    else:
-        lines = [value]
-    pairs = []
-    for line in lines:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not sep or not user:
-            raise SystemExit(f"EVCHAT_AUTH: expected 'user:password', got {line!r}")
-        pairs.append((user, password))
-    if not pairs:
-        raise SystemExit("EVCHAT_AUTH names no user")
-    return pairs
+    """``EVCHAT_AUTH`` as credential pairs (None: no login); a malformed value stops the
+    app with one clear line (:func:`assistant.parse_credentials` reads it)."""
+    try:
+        return parse_credentials(value) or None
+    except EvchatError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 @dataclass

@@ -95,3 +95,8 @@ def test_gradio_sees_the_check_as_a_coroutine_function() -> None:
     import inspect
 
     assert inspect.iscoroutinefunction(LoginThrottle([("ana", "x")]).check)
+
+
+def test_an_unreadable_auth_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"^EVCHAT_AUTH: expected .* cannot read '.*missing'"):
+        parse_auth(str(tmp_path / "missing"))

@@ -178,7 +178,10 @@ class IndexSettings(BaseModel):
         out: dict[str, Any] = {}
         flat: dict[str, Any] = {}
         for key, value in data.items():
-            (out if key in cls.model_fields else flat)[key] = value
+            # A section may own a field of its own name (``embedding="openai"``): a value
+            # that is not a section's (dict or model) is that field.
+            section = key in cls.model_fields and isinstance(value, dict | BaseModel)
+            (out if section else flat)[key] = value
         for name, values in cls._by_section(flat).items():
             section_type = cls._section_types()[name]
             given = out.get(name)

@@ -49,3 +49,13 @@ def test_replace_changes_some_fields_and_keeps_the_rest(tmp_path: Path) -> None:
     assert (t.retrieval.k, t.retrieval.source_weight, t.store.home) == (2, 0.0, tmp_path)
     assert s.retrieval.k == 4
     assert t.flat()["k"] == 2 and "home" in t.flat()
+
+
+def test_a_field_named_like_its_section_is_taken_flat() -> None:
+    settings = Settings(embedding="openai", openai_embedding_model="m")
+    assert settings.embedding.embedding == "openai"
+    assert settings.embedding.openai_embedding_model == "m"
+    assert Settings(embedding={"embedding": "openai"}).embedding.embedding == "openai"
+    assert settings.replace(k=3).embedding.embedding == "openai"
+    with pytest.raises(ValidationError):
+        Settings(embedding="word2vec")

@@ -61,6 +61,14 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter, collection)
         workspace = Workspace(bots, views, chat_tab, collections, header, remembered, refreshed)
         wire_workspace(demo, workspace, asks)
+        # What a background sync or the watcher indexed shows in the list without a reload.
+        feeds_panel.written.change(
+            views.refresh_keeping,
+            [collection],
+            refreshed,
+            show_progress="hidden",
+            api_visibility="private",
+        )
         gr.api(views.stats, api_name="stats")
     demo.queue(default_concurrency_limit=4)
     return demo

@@ -98,6 +98,16 @@ class DocumentViews:
             gr.update(choices=self.sources(collection), value=[]),
         )
 
+    def refresh_keeping(self, collection: str | None = None) -> tuple[Any, ...]:
+        """Like :meth:`refresh`, keeping what the user has selected (for updates the user
+        did not ask for: a background sync or the folder watcher wrote)."""
+        return (
+            self.rows(collection),
+            gr.update(choices=self.doc_choices(collection)),
+            self.stats_markdown(collection),
+            gr.update(choices=self.sources(collection)),
+        )
+
 
 def build_documents_tab(views: DocumentViews) -> DocumentsTab:
     """Lay out the Documents tab (call inside an open ``gr.Tab``)."""
@@ -120,6 +130,7 @@ def build_documents_tab(views: DocumentViews) -> DocumentsTab:
         wrap=True,
         max_height=420,
         column_widths=["28%", "40%", "11%", "14%", "7%"],
+        elem_id="docs-table",
     )
     with gr.Row():
         delete_sel = gr.Dropdown(

@@ -35,6 +35,7 @@ class FeedsPanel:
     watch_on: gr.Checkbox
     watch_md: gr.Markdown
     timer: gr.Timer
+    written: gr.Textbox  # hidden: changes whenever a sync, the watcher or a removal wrote
 
 
 class FeedHandlers:
@@ -44,6 +45,7 @@ class FeedHandlers:
         self.bot = bot
         self.scheduler = FeedScheduler(bot.feeds, bot.settings.sources.feeds_interval_min)
         self.watcher = WatchThread(bot)
+        self._removals = 0
 
     def start(self) -> None:
         """Start the scheduled sync (when ``EVCHAT_FEEDS_INTERVAL_MIN`` is not 0)."""
@@ -94,23 +96,32 @@ class FeedHandlers:
         where = f" `{ui.escape_markdown(st.folder)}`" if st.folder else ""
         return f"**Folder watch:**{where} {ui.escape_markdown(st.message)}"
 
+    def written_marker(self) -> str:
+        """A value that changes whenever the background work may have changed the index
+        (a sync finished, the watcher indexed, a feed was removed): the app refreshes the
+        Documents tab's list when it changes."""
+        sync, watch = self.scheduler.status(), self.watcher.status()
+        return f"{sync.last_finished}|{watch.message}|{self._removals}"
+
     def refresh(self) -> tuple[Any, ...]:
-        """New values for the table, the remove selector and both status lines."""
+        """New values for the table, the remove selector, both status lines and the marker."""
         return (
             self.rows(),
             gr.update(choices=self.urls(), value=None),
             self.sync_markdown(),
             self.watch_markdown(),
+            self.written_marker(),
         )
 
     def tick(self) -> tuple[Any, ...]:
-        """The timer: the table, the selector's choices (keeping the selection) and both
-        status lines, so a background sync's progress shows as it goes."""
+        """The timer: the table, the selector's choices (keeping the selection), both
+        status lines and the marker, so a background sync's progress shows as it goes."""
         return (
             self.rows(),
             gr.update(choices=self.urls()),
             self.sync_markdown(),
             self.watch_markdown(),
+            self.written_marker(),
         )
 
     def add(self, url: str, name: str) -> tuple[Any, ...]:
@@ -127,11 +138,12 @@ class FeedHandlers:
         """The Remove button: stop following and delete the feed's articles."""
         if not url:
             gr.Warning("Choose a feed to remove first.")
-            return (gr.update(),) * 4
+            return (gr.update(),) * 5
         try:
             removed = self.bot.feeds.remove(url)
         except EvchatError as e:
             raise gr.Error(str(e)) from None
+        self._removals += 1
         gr.Info(f"Removed the feed and {removed} of its articles.")
         return self.refresh()
 
@@ -177,16 +189,17 @@ def build_feeds_panel(handlers: FeedHandlers) -> FeedsPanel:
             watch_on = gr.Checkbox(label="Watch (re-index on change)", value=False, scale=1)
         watch_md = gr.Markdown(handlers.watch_markdown(), elem_id="watch-status")
         timer = gr.Timer(_REFRESH_S)
+        written = gr.Textbox(handlers.written_marker(), visible=False)
     return FeedsPanel(
         table, url, name, add_btn, remove_sel, remove_btn, sync_btn, sync_md, watch_dir,
-        watch_on, watch_md, timer,
+        watch_on, watch_md, timer, written,
     )  # fmt: skip
 
 
 def wire_feeds_panel(panel: FeedsPanel, handlers: FeedHandlers) -> None:
     """Connect the panel's events and start the scheduled sync."""
     private: dict[str, Any] = {"api_visibility": "private"}
-    shown = [panel.table, panel.remove_sel, panel.sync_md, panel.watch_md]
+    shown = [panel.table, panel.remove_sel, panel.sync_md, panel.watch_md, panel.written]
     panel.add_btn.click(
         handlers.add, [panel.url, panel.name], [panel.url, panel.name, *shown], **private
     )

@@ -52,12 +52,16 @@ def test_a_feed_added_in_the_browser_syncs_in_the_background(
     try:
         page.goto(feeds_app)
         page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#stats")).to_contain_text("Documents: 2")
         page.locator("#feed-url input, #feed-url textarea").first.fill(news_site.url("/feed.xml"))
         page.locator("#feed-add").click()
         table = page.locator("#feeds-table")
         expect(page.locator("#feed-status")).to_contain_text("2 new", timeout=120_000)
         expect(table).to_contain_text("ok")
         expect(table).to_contain_text(HOSTILE)  # the title is text, not markup
+        # The documents list follows the background sync without a reload.
+        expect(page.locator("#stats")).to_contain_text("Documents: 4", timeout=30_000)
+        expect(page.locator("#docs-table")).to_contain_text("Story 1")
         assert page.title() != "1"
         page.screenshot(path=str(ARTIFACTS / "feeds-panel.png"), full_page=True)
     finally:

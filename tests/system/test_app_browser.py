@@ -8,45 +8,24 @@ indexed document is shown as text, never run.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.paths import REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
-DOCS = REPO / "docs"
+from tests.fixtures.browser import ANSWER_TIMEOUT_MS, CHROMIUM, ask, screenshot
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
-
-ANSWER_TIMEOUT_MS = 60_000
 INDEX_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
+def browser(chromium: Any) -> Any:
+    """The module's headless Debian chromium (``tests.fixtures.browser``)."""
+    return chromium
 
 
 @pytest.fixture()
@@ -58,13 +37,6 @@ def page(browser, running_app: str):  # type: ignore[no-untyped-def]
     p.locator("#question textarea").wait_for()
     yield p
     context.close()
-
-
-def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("tab", name="Chat").click()
-    page.locator("#question textarea").fill(question)
-    page.locator("#ask").click()
-    page.locator("#chatbot .evchat-turn .evchat-answer").wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
 def open_filters(page) -> None:  # type: ignore[no-untyped-def]
@@ -79,15 +51,6 @@ def upload_and_index(page, files: list[Path]) -> str:  # type: ignore[no-untyped
     page.locator("#index-btn").click()
     page.locator("#report .evchat-report").wait_for(timeout=INDEX_TIMEOUT_MS)
     return str(page.locator("#report").inner_text())
-
-
-def screenshot(page, name: str, docs_name: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / name
-    page.screenshot(path=str(shot), full_page=True)
-    if docs_name:
-        DOCS.mkdir(exist_ok=True)
-        shutil.copyfile(shot, DOCS / docs_name)
 
 
 def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
@@ -112,19 +75,20 @@ def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
 
 def test_conversation_does_not_leak_into_a_standalone_question(page) -> None:  # type: ignore[no-untyped-def]
     ask(page, "What did CATL announce about battery costs, and when?")
-    first = page.locator("#answer").inner_text()
+    first = page.locator("#chatbot .evchat-turn").nth(0).inner_text()
     assert "50%" in first and "CATL" in first
-    page.locator("#sources li#cite-1").wait_for()
-    assert "Defunct Chinese EV makers" in page.locator("#sources li#cite-1").inner_text()
+    page.locator("#chatbot .evchat-turn").nth(0).locator("a.cite").first.click()
+    passage = page.locator("#passage-panel li#src-1-1")
+    passage.wait_for()
+    assert "Defunct Chinese EV makers" in passage.inner_text()
     ask(page, "and what about solid-state batteries?")
-    page.wait_for_function(
-        "document.querySelector('#answer').innerText.includes('Searched for:')",
-        timeout=ANSWER_TIMEOUT_MS,
-    )
-    assert "solid-state" in page.locator("#answer").inner_text()
+    second = page.locator("#chatbot .evchat-turn").nth(1).locator(".evchat-answer")
+    second.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Searched for:" in second.inner_text() and "solid-state" in second.inner_text()
     ask(page, "What did Zorblax Motors say about its hyperdrive sedan?")
-    page.locator("#answer .evchat-refusal").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    shown = page.locator("#answer").inner_text()
+    third = page.locator("#chatbot .evchat-turn").nth(2)
+    third.locator(".evchat-refusal").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    shown = third.inner_text()
     assert "Searched for:" not in shown  # asked as written, not with the battery questions
     assert "solid-state" not in shown.split("Closest passages")[0]
     bubbles = page.locator("#chatbot").inner_text()

@@ -11,9 +11,10 @@ import pytest
 from assistant import Settings
 from index.ingest.pipeline import reindex
 from tests.fixtures.app import _start_app
+from tests.fixtures.browser import ARTIFACTS, CHROMIUM
 from tests.fixtures.corpus import make_text, write_corpus
 from tests.fixtures.feeds import Item, NewsSite, article_page, rss2
-from tests.system.test_app_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401  (the fixture)
+from tests.system.test_app_browser import browser  # noqa: F401  (the fixture)
 
 pytestmark = [
     pytest.mark.browser,

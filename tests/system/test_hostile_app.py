@@ -123,7 +123,7 @@ def test_uploads_leave_nothing_behind_and_a_failed_one_is_set_aside(
     [failed] = report["failed"]
     assert failed["file"] == "bomb.docx"  # a name, never the server's path
     assert failed["error"].startswith("the Word file expands to 4.")
-    uploads = app.home / "uploads"
+    uploads = app.home / "uploads" / "evchat"  # the default collection's
     assert sorted(p.name for p in uploads.iterdir()) == ["failed", "zephyr.md"]
     reason = (uploads / "failed" / "bomb.docx.reason.txt").read_text(encoding="utf-8")
     assert reason.strip() == failed["error"] and (uploads / "failed" / "bomb.docx").exists()
@@ -153,8 +153,9 @@ def test_a_taken_name_is_kept_beside_the_old_document_or_replaces_it(
     write_good(path, "Orca v3", "Orca Drive gained 70 km of range.")
     replaced = client.predict([handle_file(str(path))], True, api_name="/index")
     assert (replaced["updated"], replaced["renamed"]) == (1, [])
-    text = (app.home / "uploads" / "orca.md").read_text(encoding="utf-8")
-    assert "70 km" in text and "55 km" in (app.home / "uploads" / "orca-2.md").read_text()
+    uploads = app.home / "uploads" / "evchat"
+    text = (uploads / "orca.md").read_text(encoding="utf-8")
+    assert "70 km" in text and "55 km" in (uploads / "orca-2.md").read_text()
     assert app.files_in_gradio_temp() == []
 
 
@@ -174,16 +175,16 @@ def test_questions_with_lone_surrogates_are_answered_and_bad_input_is_one_senten
     app: App,
 ) -> None:
     with app.http() as http:
-        event, payload = ask_raw(http, "Where did Zephyr Cells open a plant \ud800?", "", "")
+        event, payload = ask_raw(http, "Where did Zephyr Cells open a plant \ud800?", "", "", "")
         assert event == "complete", payload
         answer = payload[0]  # type: ignore[index]
         assert "Lyon" in answer["answer"] and "\ufffd" in answer["standalone_question"]
-        event, payload = ask_raw(http, "Which plant?", "2024-01-01; DROP TABLE x", "")
+        event, payload = ask_raw(http, "Which plant?", "2024-01-01; DROP TABLE x", "", "")
         assert event == "error"
         assert payload["error"] == (  # type: ignore[call-overload]
             "The 'as of' date '2024-01-01; DROP TABLE x' is not a date of the form YYYY-MM-DD."
         )
-        event, payload = ask_raw(http, 42, "", "")
+        event, payload = ask_raw(http, 42, "", "", "")
         assert (event, payload["error"]) == ("error", "Please type a question.")  # type: ignore[call-overload]
 
 

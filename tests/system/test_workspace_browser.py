@@ -119,7 +119,11 @@ def test_export_downloads(chromium: Any, workspace_app: WorkspaceApp) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.locator("#chatbot button[aria-label='Copy message']").nth(1).click()  # the answer's
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("Volta Iberia") and copied.endswith("[1]") and "<" not in copied
+    assert (
+        copied.startswith("Zaragoza — Volta Iberia")
+        and copied.endswith("[1]")
+        and "<" not in copied
+    )
     page.locator("#conversation-tools").get_by_text("This conversation").click()
     with page.expect_download() as md_download:
         page.locator("#download-md").click()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import bm25s as bs
 import numpy as np
+import pytest
+from bm25s.scoring import _np_csc_python
 
 from index.store import bm25
 from index.store.manifest import Manifest, ManifestEntry
@@ -78,7 +80,10 @@ def synthetic_texts(n: int) -> list[str]:
     return texts
 
 
-def test_streamed_build_scores_exactly_like_the_one_shot_tokenize(tmp_path: Path) -> None:
+def test_streamed_build_scores_exactly_like_the_one_shot_tokenize(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bm25, "_CSC_SLICE", 5000)  # many slices of columns
     texts = synthetic_texts(3000)
     manifest = Manifest(tmp_path / "manifest.sqlite")
     entries = []
@@ -117,3 +122,19 @@ def test_a_corpus_without_words_builds_an_empty_index_once(tmp_path: Path) -> No
     loaded = bm25.load(Manifest(tmp_path / "manifest.sqlite"), tmp_path / "bm25")
     assert loaded.retriever is None and loaded.chunk_ids == ["c0", "c1"]
     assert (tmp_path / "bm25" / "rows.json").stat().st_mtime_ns == before  # not rebuilt
+
+
+def test_csc_by_column_blocks_equals_bm25s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(5)
+    n_docs, n_cols = 400, 300
+    cols = [rng.choice(n_cols, size=rng.integers(0, 40), replace=False) for _ in range(n_docs)]
+    cols[3] = np.arange(n_cols)  # a column longer than a slice is one slice of its own
+    rows = np.concatenate([np.full(len(c), d) for d, c in enumerate(cols)]).astype(np.int32)
+    flat = np.concatenate(cols).astype(np.int32)
+    data = rng.random(len(flat)).astype(np.float32)
+    for size in (1, 7, 1000, 1 << 22):
+        monkeypatch.setattr(bm25, "_CSC_SLICE", size)
+        ours = bm25.csc_by_column_blocks(data, rows, flat, (n_docs, n_cols))
+        theirs = _np_csc_python(data, rows, flat, (n_docs, n_cols))
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)

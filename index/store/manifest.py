@@ -134,11 +134,23 @@ class Manifest:
         return {str(r[0]) for r in rows}
 
     def all_chunks(self) -> list[ChunkRow]:
-        """Every chunk, ordered by document and position (the BM25 corpus)."""
-        rows = self._query(
-            'SELECT chunk_id, doc_id, text, start, "end", page FROM chunks ORDER BY doc_id, idx'
-        )
-        return [ChunkRow(*r) for r in rows]  # type: ignore[arg-type]
+        """Every chunk, ordered by document and position."""
+        return list(self.iter_chunks())
+
+    def iter_chunks(self) -> Iterator[ChunkRow]:
+        """Every chunk, ordered by document and position, one row at a time (the BM25 corpus).
+
+        One SELECT on a connection of its own, so the rows are one consistent snapshot
+        (SQLite's WAL keeps it while the statement runs, whatever commits meanwhile) and
+        only the row being read is in memory: at a million chunks the list of every
+        ``ChunkRow`` alone is over a gigabyte.
+        """
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            rows = db.execute(
+                'SELECT chunk_id, doc_id, text, start, "end", page FROM chunks ORDER BY doc_id, idx'
+            )
+            for r in rows:
+                yield ChunkRow(*r)
 
     def document_text(self, doc_id: str) -> str | None:
         """The document's text rebuilt from its chunks (None when it is not indexed).

@@ -1,4 +1,5 @@
-"""The manifest rebuilds a document's text from its chunks, every offset exact."""
+"""The manifest rebuilds a document's text from its chunks (every offset exact) and streams
+its chunks in document order from one snapshot."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from assistant.settings import Settings
 from index.ingest.pipeline import reindex
 from index.store.collection import Collection
+from index.store.manifest import Manifest, ManifestEntry
+from index.types import Chunk, LoadedDocument
 from tests.fixtures.indexed import load_documents
 
 
@@ -23,3 +26,24 @@ def test_document_text_is_rebuilt_from_the_chunks(small_corpus: Path, settings: 
         assert " ".join(rebuilt.split()) == " ".join(doc.text.split())
         assert rebuilt.count("\n\n") == doc.text.count("\n\n")  # paragraphs kept
     assert manifest.document_text("missing.md") is None
+
+
+def _entry(doc_id: str, texts: list[str]) -> ManifestEntry:
+    doc = LoadedDocument(doc_id=doc_id, text="\n\n".join(texts), title="t", source="s")
+    chunks = [Chunk(f"{doc_id}#{i}", doc_id, i, t, 0, len(t), None, t) for i, t in enumerate(texts)]
+    return ManifestEntry(doc, "o", "h", "v", "m", chunks)
+
+
+def test_iter_chunks_streams_one_snapshot_in_document_order(tmp_path: Path) -> None:
+    manifest = Manifest(tmp_path / "manifest.sqlite")
+    manifest.put_documents([_entry(f"d{i:03d}", [f"a{i}", f"b{i}", f"c{i}"]) for i in (5, 1, 3)])
+    rows = manifest.iter_chunks()
+    first = next(rows)
+    # A write that commits while the rows are being read is not seen by them.
+    manifest.put_documents([_entry("d000", ["new"])])
+    manifest.delete_documents(["d005"])
+    seen = [first, *rows]
+    assert [r.chunk_id for r in seen] == [f"d{i:03d}#{j}" for i in (1, 3, 5) for j in range(3)]
+    assert [r.text for r in seen[:3]] == ["a1", "b1", "c1"]
+    assert next(manifest.iter_chunks()).chunk_id == "d000#0"
+    assert list(manifest.iter_chunks()) == manifest.all_chunks()

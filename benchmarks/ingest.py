@@ -114,6 +114,7 @@ def _child_main(spec: dict[str, Any]) -> dict[str, Any]:
         "failed": len(rep.failed),
         "seconds": rep.seconds,
         "peak_rss_mb": int(hwm.group(1)) / 1024 if hwm else 0.0,
+        "worker_peak_rss_mb": profile_ingest.worker_usage()[1],
         **({"profile": profile_ingest.report(wall, cpu)} if profile else {}),
     }
 
@@ -298,7 +299,8 @@ def table(r: dict[str, Any]) -> str:
         f"- (b)/(c) documents/s: **{r['ratio_reindex_to_tutorial_docs_per_s']:.2f}×** "
         "(target ≥ 2×)",
         f"- (d) re-run: {d['embedded']} chunks embedded in {d['seconds']:.2f} s (target 0, < 1 s)",
-        f"- peak RSS of the process running (b): {b['peak_rss_mb']:.0f} MB",
+        f"- peak RSS of the process running (b): {b['peak_rss_mb']:.0f} MB"
+        f" (+ {b.get('worker_peak_rss_mb', 0):.0f} MB in its parsing worker)",
         f"- tutorial pads every chunk to 256 tokens: {c['padded_tokens']} token slots for "
         f"{c['tokens']} real tokens",
     ]

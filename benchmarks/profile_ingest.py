@@ -17,7 +17,8 @@ import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 CPU: dict[str, float] = defaultdict(float)
@@ -41,23 +42,6 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _timed_iter(name: str, fn: Callable[..., Any]) -> Callable[..., Iterator[Any]]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        it = iter(fn(*args, **kwargs))
-        while True:
-            t = time.thread_time()
-            try:
-                item = next(it)
-            except StopIteration:
-                _add(name, time.thread_time() - t)
-                return
-            _add(name, time.thread_time() - t)
-            yield item
-
-    return wrapper
-
-
 def install() -> None:
     """Wrap the stages' functions with thread-CPU timers."""
     import index.ingest.pipeline as pipeline
@@ -66,7 +50,9 @@ def install() -> None:
     from index.store.collection import Collection
     from index.store.manifest import Manifest
 
-    pipeline.load = _timed_iter("load + clean (trafilatura, pypdf, …)", pipeline.load)
+    # Loading, cleaning and chunking run in the parsing worker process (its CPU is read
+    # from /proc at the end, see worker_usage); the parent only diffs and queues.
+    pipeline._consider = _timed("parent: diff against manifest + queue", pipeline._consider)
     pipeline.chunk_document = _timed("chunk (splitter + token counts)", pipeline.chunk_document)
     pipeline.content_hash = _timed("content hash", pipeline.content_hash)
     run_on = MiniLMEmbedder._run_on
@@ -81,14 +67,42 @@ def install() -> None:
     Collection.open_for_write = _timed("open collection (Chroma client)", Collection.open_for_write)  # type: ignore[method-assign]
 
 
+def worker_usage() -> tuple[float, float]:
+    """(CPU seconds, peak RSS MB) of the idle parsing workers this process keeps, read
+    from /proc (the worker is a separate process: the parent's clocks do not see it)."""
+    from index.ingest.isolation import _Pool
+
+    cpu = peak = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for worker in list(_Pool._idle):
+        pid = worker.proc.pid
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        cpu += (int(stat[11]) + int(stat[12])) / ticks  # utime, stime
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+    return cpu, peak
+
+
 def report(wall: float, cpu: float) -> dict[str, Any]:
-    """The stage CPU seconds with the run's wall time, process CPU and idle core time."""
+    """The stage CPU seconds with the run's wall time, process CPU (the parent's and the
+    parsing worker's) and idle core time."""
     cores = os.cpu_count() or 1
+    worker_cpu, worker_peak = worker_usage()
+    stages = dict(CPU)
+    stages["worker process: load + clean + chunk"] = worker_cpu
+    total = cpu + worker_cpu
     return {
         "wall_s": wall,
-        "process_cpu_s": cpu,
+        "process_cpu_s": total,
+        "worker_cpu_s": worker_cpu,
+        "worker_peak_rss_mb": worker_peak,
         "cores": cores,
-        "idle_core_s": max(cores * wall - cpu, 0.0),
-        "utilisation": cpu / (cores * wall) if wall else 0.0,
-        "stages_cpu_s": dict(sorted(CPU.items(), key=lambda kv: -kv[1])),
+        "idle_core_s": max(cores * wall - total, 0.0),
+        "utilisation": total / (cores * wall) if wall else 0.0,
+        "stages_cpu_s": dict(sorted(stages.items(), key=lambda kv: -kv[1])),
     }

@@ -34,10 +34,18 @@ from langchain_core.embeddings import Embeddings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-# The dev set beside the checkout (../shared/eval/dev, as in CI), unless set explicitly.
-DEV_DOCS = Path(
-    os.environ.get("EVCHAT_BENCH_DEV_DOCS", REPO.parent / "shared/eval/dev/documents.jsonl")
-)
+
+
+def _dev_docs() -> Path:
+    """The dev set: EVCHAT_BENCH_DEV_DOCS, else ``shared/eval/dev`` beside the checkout (as
+    in CI) or beside one of its parent folders (a git worktree kept in a subfolder)."""
+    if "EVCHAT_BENCH_DEV_DOCS" in os.environ:
+        return Path(os.environ["EVCHAT_BENCH_DEV_DOCS"])
+    candidates = [p / "shared/eval/dev/documents.jsonl" for p in REPO.parents]
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
+
+DEV_DOCS = _dev_docs()
 DEV_QUESTIONS = DEV_DOCS.with_name("questions.jsonl")
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -27,10 +27,13 @@ from index.ingest.chunking import chunk_document, chunker_version, context_prefi
 from index.ingest.isolation import ChunkPlan, FileFailure, Prepared, isolated_loader
 from index.ingest.loaders import SourceFile, content_hash, discover
 from index.ingest.stages import Stages
+from index.ingest.unchanged_files import FileTracker
+from index.ingest.unchanged_files import split as split_unchanged
+from index.ingest.unchanged_files import version as files_version
 from index.settings import IndexSettings
 from index.store.chroma import ActivePointers
 from index.store.collection import Collection
-from index.store.manifest import ChunkRow, DocumentRecord, Manifest, ManifestEntry
+from index.store.manifest import ChunkRow, DocumentRecord, FileRecord, Manifest, ManifestEntry
 from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
 ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
@@ -103,6 +106,12 @@ class _Run:
             self.report.failed.append(FailedFile(origin, "no text to index"))
             return
         self.add(_Pending(doc, origin, digest, chunks, rec is None))
+
+    def skip_files(self, files: Sequence[FileRecord]) -> None:
+        """Count the documents of files unchanged since they were indexed whole."""
+        for rec in files:
+            self.seen.update(rec.doc_ids)
+            self.report.unchanged += len(rec.doc_ids)
 
     def add(self, pending: _Pending) -> None:
         """Queue a document's chunks; hand a batch to the background stages once enough
@@ -203,8 +212,14 @@ def reindex(
         run = _Run(col, embedder or make_embedder(settings), report)
         recovering = col.manifest.get_meta("dirty") is not None
         col.manifest.set_meta("dirty", "1")
-        failed_files = _load_all(run, sources, settings, show_progress, on_progress, stop)
+        current = files_version(run.chunker, col.spec.model_id)
+        to_load, skipped = split_unchanged(sources, col.manifest.files(), run.known, current)
+        run.skip_files(skipped)
+        tracker = FileTracker(current)
+        tracker.before(to_load)
+        failed_files = _load_all(run, to_load, settings, show_progress, on_progress, stop, tracker)
         run.flush()
+        col.manifest.put_files(tracker.records(to_load))  # their documents are written now
         if not report.interrupted:
             _carry_over(run, settings)
             if prune:
@@ -264,6 +279,7 @@ def _load_all(
     show_progress: bool,
     on_progress: ProgressFn | None,
     stop: Callable[[], bool] | None = None,
+    tracker: FileTracker | None = None,
 ) -> set[str]:
     """Load every source into the run; returns the paths of files that failed whole.
 
@@ -285,10 +301,15 @@ def _load_all(
     )
     docs = done_in_file = 0
     with bar:
+        files = tracker or FileTracker("")
         for i, event in loader.run(sources, stop):
             src = sources[i]
             if isinstance(event, Prepared):
+                failures = len(run.report.failed)
                 _consider(run, event, src)
+                files.document(i, event.doc.doc_id)
+                if len(run.report.failed) > failures:
+                    files.failed(i)  # e.g. a duplicate doc id: read it again next time
                 docs += 1
                 step = min(len(event.doc.text.encode()), src.size - done_in_file)
                 done_in_file += step
@@ -296,10 +317,13 @@ def _load_all(
                 bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
             elif isinstance(event, FailedFile):
                 run.report.failed.append(event)
+                files.failed(i)
             elif isinstance(event, FileFailure):
                 failed_files.add(src.origin)
                 run.report.failed.append(FailedFile(src.origin, event.reason))
+                files.failed(i)
             else:  # FileDone
+                files.done(i)
                 bar.update(src.size - done_in_file)
                 done_in_file = 0
                 if on_progress:

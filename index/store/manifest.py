@@ -7,6 +7,7 @@ killed process leaves either the old or the new state of a document, never half.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -31,7 +32,24 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    origin TEXT PRIMARY KEY, file_doc_id TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, version TEXT NOT NULL, doc_ids TEXT NOT NULL
+);
 """
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A source file whose every document was indexed as it was at ``size``/``mtime_ns``
+    by the loader and chunker ``version``: a run may skip reading it while it stays so."""
+
+    origin: str
+    file_doc_id: str
+    size: int
+    mtime_ns: int
+    version: str
+    doc_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -196,14 +214,44 @@ class Manifest:
             self._bump(db)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        """Forget documents and their chunks."""
+        """Forget documents and their chunks (and the files they came from: the next run
+        reads those again)."""
         ids = list(doc_ids)
         if not ids:
             return
         with self._tx() as db:
+            db.executemany(
+                "DELETE FROM files WHERE origin IN (SELECT origin FROM documents WHERE doc_id = ?)",
+                [(d,) for d in ids],
+            )
             db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
             db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in ids])
             self._bump(db)
+
+    # --- files read whole ------------------------------------------------------------
+    def files(self) -> dict[str, FileRecord]:
+        """The files recorded as indexed whole, by origin."""
+        rows = self._query(
+            "SELECT origin, file_doc_id, size, mtime_ns, version, doc_ids FROM files"
+        )
+        return {
+            str(r[0]): FileRecord(
+                str(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]),  # type: ignore[call-overload]
+                tuple(json.loads(str(r[5]))),
+            )
+            for r in rows
+        }  # fmt: skip
+
+    def put_files(self, records: Sequence[FileRecord]) -> None:
+        """Record files whose documents are all written (call after they are)."""
+        if not records:
+            return
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+                [(f.origin, f.file_doc_id, f.size, f.mtime_ns, f.version, json.dumps(f.doc_ids))
+                 for f in records],
+            )  # fmt: skip
 
     # --- bookkeeping -----------------------------------------------------------------
     def generation(self) -> int:

@@ -27,6 +27,7 @@ from assistant.conversations.records import (
 )
 from assistant.errors import BadInputError, HistoryUnavailableError
 from assistant.types import Answer
+from index.store import sqlite
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -79,13 +80,8 @@ class ConversationStore:
                 self._create()
             with closing(sqlite3.connect(self.path, self.timeout_s, isolation_level=None)) as db:
                 if write:
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
+                    with sqlite.transaction(db):
                         yield db
-                    except BaseException:
-                        db.execute("ROLLBACK")
-                        raise
-                    db.execute("COMMIT")
                 else:
                     yield db
         except sqlite3.Error as exc:

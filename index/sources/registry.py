@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import BadInputError, StoreUnavailableError
+from index.store import sqlite
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -92,21 +93,13 @@ class FeedRegistry:
         return cls(home / "feeds" / f"{collection}.sqlite")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return sqlite.connect(self.path)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         try:
-            with closing(self._connect()) as db:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
+            with closing(self._connect()) as db, sqlite.transaction(db):
+                yield db
         except sqlite3.OperationalError as exc:
             raise StoreUnavailableError(
                 f"Cannot write the feed registry {self.path} ({exc})."

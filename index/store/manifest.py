@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import StoreUnavailableError
+from index.store import sqlite
 from index.types import Chunk, LoadedDocument
 
 _SCHEMA = """
@@ -106,22 +107,15 @@ class Manifest:
         self._readers = threading.local()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        db = sqlite.connect(self.path)
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         try:
-            with closing(self._connect()) as db:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
+            with closing(self._connect()) as db, sqlite.transaction(db):
+                yield db
         except sqlite3.OperationalError as exc:
             raise StoreUnavailableError(
                 f"Cannot write the manifest {self.path} ({exc}); the index is unchanged."

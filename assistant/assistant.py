@@ -32,7 +32,7 @@ from assistant.inputs import (
 from assistant.llm import ChatModel, chat_model_from_settings
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Passage, final_answer
 from index.embed.factory import ArrayEmbedder, make_embedder
 from index.ingest.pipeline import delete_documents, reindex
 from index.sources.watch import FolderWatcher, WatchBatch
@@ -361,12 +361,7 @@ class Assistant:
         ``choices`` are the options of a multiple-choice question: the answer then names
         the option the evidence supports, or refuses when the documents name none.
         """
-        final: Answer | None = None
-        for item in self.stream(question, history, as_of, filters, k, answerer, choices):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return final_answer(self.stream(question, history, as_of, filters, k, answerer, choices))
 
     def stream(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,3 +161,14 @@ class Answer:
             "warning": self.warning,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+
+def final_answer(items: Iterable[str | Answer]) -> Answer:
+    """The final :class:`Answer` of a stream (text deltas first, the answer last)."""
+    final: Answer | None = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+    if final is None:
+        raise RuntimeError("the answer stream ended without an Answer")
+    return final

@@ -24,7 +24,7 @@ from assistant.answer.retrieve import Filters
 from assistant.conversations.records import ConversationInfo, Feedback, Turn, Verdict
 from assistant.conversations.store import ConversationStore, title_for
 from assistant.errors import BadInputError, HistoryUnavailableError
-from assistant.types import Answer
+from assistant.types import Answer, final_answer
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
@@ -86,12 +86,7 @@ class Conversation:
         choices: Sequence[str] | None = None,
     ) -> Answer:
         """Answer ``question`` in the context of the turns so far, and save the turn."""
-        final: Answer | None = None
-        for item in self.stream(question, as_of, filters, k, answerer, choices):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return final_answer(self.stream(question, as_of, filters, k, answerer, choices))
 
     def stream(
         self,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,15 +95,8 @@ class FeedRegistry:
     def _connect(self) -> sqlite3.Connection:
         return sqlite.connect(self.path)
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(self._connect()) as db, sqlite.transaction(db):
-                yield db
-        except sqlite3.OperationalError as exc:
-            raise StoreUnavailableError(
-                f"Cannot write the feed registry {self.path} ({exc})."
-            ) from exc
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write(self._connect, f"the feed registry {self.path}")
 
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
         with closing(self._connect()) as db:

@@ -12,11 +12,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import StoreUnavailableError
 from index.store import sqlite
 from index.types import Chunk, LoadedDocument
 
@@ -111,15 +110,8 @@ class Manifest:
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(self._connect()) as db, sqlite.transaction(db):
-                yield db
-        except sqlite3.OperationalError as exc:
-            raise StoreUnavailableError(
-                f"Cannot write the manifest {self.path} ({exc}); the index is unchanged."
-            ) from exc
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write(self._connect, f"the manifest {self.path}", "the index is unchanged")
 
     def _query(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
         db: sqlite3.Connection | None = getattr(self._readers, "db", None)

@@ -5,9 +5,11 @@ registry and the conversation history all use it)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+
+from index.errors import StoreUnavailableError
 
 
 def connect(path: Path, timeout_s: float = 30.0) -> sqlite3.Connection:
@@ -27,3 +29,18 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+@contextmanager
+def write(
+    connect: Callable[[], sqlite3.Connection], what: str, consequence: str = ""
+) -> Iterator[sqlite3.Connection]:
+    """A fresh connection from ``connect`` in one :func:`transaction`. A SQLite failure
+    (locked, disk full, read-only) becomes one sentence, ``StoreUnavailableError("Cannot
+    write <what> (<SQLite's message>); <consequence>.")``."""
+    try:
+        with closing(connect()) as db, transaction(db):
+            yield db
+    except sqlite3.OperationalError as exc:
+        tail = f"; {consequence}" if consequence else ""
+        raise StoreUnavailableError(f"Cannot write {what} ({exc}){tail}.") from exc

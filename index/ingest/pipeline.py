@@ -278,8 +278,8 @@ def _load_all(
     settings: IndexSettings,
     show_progress: bool,
     on_progress: ProgressFn | None,
-    stop: Callable[[], bool] | None = None,
-    tracker: FileTracker | None = None,
+    stop: Callable[[], bool] | None,
+    tracker: FileTracker,
 ) -> set[str]:
     """Load every source into the run; returns the paths of files that failed whole.
 
@@ -301,15 +301,14 @@ def _load_all(
     )
     docs = done_in_file = 0
     with bar:
-        files = tracker or FileTracker("")
         for i, event in loader.run(sources, stop):
             src = sources[i]
             if isinstance(event, Prepared):
                 failures = len(run.report.failed)
                 _consider(run, event, src)
-                files.document(i, event.doc.doc_id)
+                tracker.document(i, event.doc.doc_id)
                 if len(run.report.failed) > failures:
-                    files.failed(i)  # e.g. a duplicate doc id: read it again next time
+                    tracker.failed(i)  # e.g. a duplicate doc id: read it again next time
                 docs += 1
                 step = min(len(event.doc.text.encode()), src.size - done_in_file)
                 done_in_file += step
@@ -317,13 +316,13 @@ def _load_all(
                 bar.set_postfix(docs=docs, embedded=run.report.embedded, refresh=False)
             elif isinstance(event, FailedFile):
                 run.report.failed.append(event)
-                files.failed(i)
+                tracker.failed(i)
             elif isinstance(event, FileFailure):
                 failed_files.add(src.origin)
                 run.report.failed.append(FailedFile(src.origin, event.reason))
-                files.failed(i)
+                tracker.failed(i)
             else:  # FileDone
-                files.done(i)
+                tracker.done(i)
                 bar.update(src.size - done_in_file)
                 done_in_file = 0
                 if on_progress:

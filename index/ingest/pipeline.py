@@ -37,11 +37,13 @@ from index.store.manifest import ChunkRow, DocumentRecord, FileRecord, Manifest,
 from index.types import Chunk, FailedFile, IndexReport, LoadedDocument
 
 ProgressFn = Callable[[int, int, str], None]  # (files done, files total, message)
-# Chunks per batch handed to the background stages: enough for every ONNX session to get
-# several length-sorted batches (two batches are embedded at once), small enough that the
-# first starts early and the progress bar, which counts documents read, runs at most
-# three batches ahead of what is written.
-FLUSH_CHUNKS = 128
+# Chunks per batch handed to the background stages. Each batch is sorted by length before
+# it is cut into model batches, so a bigger one pads less: on the dev set 512 pads 1% over
+# the token count, 128 pads 6% and cost 12% more ONNX CPU (benchmarks/RESULTS-ingest.md).
+# The first batch is small so the cores start while the rest is read. The progress bar
+# counts documents read and runs at most three batches ahead of what is written.
+FLUSH_CHUNKS = 512
+FIRST_FLUSH_CHUNKS = 64
 
 
 @dataclass
@@ -69,6 +71,7 @@ class _Run:
         self.seen: set[str] = set()
         self.pending: list[_Pending] = []
         self.pending_chunks = 0
+        self.flushed = 0  # batches handed to the stages so far
         self.changed = False
         self.stages: Stages[list[_Pending], _Embedded] | None = None  # from the first document
         s = col.settings
@@ -123,7 +126,9 @@ class _Run:
                 self.stages.before(warm_up)  # the model loads while documents are read
         self.pending.append(pending)
         self.pending_chunks += len(pending.chunks)
-        if self.pending_chunks >= FLUSH_CHUNKS:
+        if self.pending_chunks >= (
+            FLUSH_CHUNKS if self.flushed else min(FIRST_FLUSH_CHUNKS, FLUSH_CHUNKS)
+        ):
             self.flush(wait=False)
 
     def flush(self, wait: bool = True) -> None:
@@ -134,6 +139,7 @@ class _Run:
             batch = list(self.pending)
             self.pending.clear()
             self.pending_chunks = 0
+            self.flushed += 1
             self.stages.submit(batch)
         if wait and self.stages is not None:
             stages, self.stages = self.stages, None

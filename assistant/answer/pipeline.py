@@ -4,10 +4,11 @@
 
 1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question.
 2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages.
-3. **evidence** (:mod:`.evidence`): their sentences are scored for the question; the
-   evidence gate refuses when nothing bears on it, and the near-miss check
-   (:mod:`.near_miss`) when no sentence bears out the question's names and dates while
-   holding an answer of the asked kind.
+3. **evidence** (:mod:`.evidence`): their sentences are scored for the question and,
+   when the question names its time window ("this week"), kept to the window's documents
+   if those bear it out (:mod:`.time_window`); the evidence gate refuses when nothing
+   bears on it, and the near-miss check (:mod:`.near_miss`) when no sentence bears out
+   the question's names and dates while holding an answer of the asked kind.
 4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`),
    opened by the short answer (:mod:`.short_answer`); a yes/no or comparison question gets
    its verdict and each part's evidence (:mod:`.yesno`); the option the evidence names is
@@ -34,6 +35,7 @@ from assistant.answer.near_miss import bears_out
 from assistant.answer.retrieve import Filters, Retriever
 from assistant.answer.short_answer import short_answer_draft
 from assistant.answer.support import SupportScorer
+from assistant.answer.time_window import inside_window
 from assistant.answer.verify import verify
 from assistant.answer.yesno import is_yes_no, yes_no_draft
 from assistant.llm import ChatModel
@@ -88,7 +90,9 @@ class AnswerPipeline:
         timings["retrieve"] = _ms(t1)
         t2 = time.perf_counter()
         scorer = SupportScorer(self.embedder)
-        scored = best_sentences(standalone, passages, scorer)
+        scored = self.in_window(
+            req, standalone, best_sentences(standalone, passages, scorer), passages
+        )
         verified = None
         if self.gate(req, standalone, scored, passages):
             draft = yield from self.draft(req, standalone, scored, passages, scorer)
@@ -116,6 +120,21 @@ class AnswerPipeline:
         if req.options or is_yes_no(question):
             return True  # options and verdicts refuse by their own rules
         return bears_out(question, scored, passages, self.settings.answering.near_miss_coverage)
+
+    def in_window(
+        self,
+        req: Request,
+        question: str,
+        scored: list[ScoredSentence],
+        passages: list[Passage],
+    ) -> list[ScoredSentence]:
+        """The evidence from inside the question's time window when that evidence passes
+        the gate on its own; all of it otherwise (see :mod:`.time_window`)."""
+        reference = self.retriever.reference_date(req.as_of, req.filters)
+        inside = inside_window(question, scored, passages, reference)
+        if inside and self.gate(req, question, inside, passages):
+            return inside
+        return scored
 
     def condense(self, req: Request) -> str:
         """The standalone form of the question."""

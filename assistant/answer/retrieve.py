@@ -268,6 +268,12 @@ class Retriever:
                 age = max((ref - day).days, 0)
                 fused[cid] += bonus * float(np.exp(-age / s.recency_half_life_days))
 
+    def reference_date(self, as_of: str | None, filters: Filters | None = None) -> dt.date | None:
+        """The date "now" means for a question: ``as_of``, else the end of the date filter
+        (the earlier of the two when both are given), else the newest document's date."""
+        ends = [d for d in (as_of, filters.date_to if filters else None) if d]
+        return _to_date(min(ends)) if ends else self._newest_date()
+
     def _newest_date(self) -> dt.date | None:
         """The newest publication date in the collection (cached with the documents)."""
         docs = self.documents()

@@ -6,7 +6,8 @@ import pytest
 
 from assistant.answer.evidence import best_sentences
 from assistant.answer.near_miss import bears_out
-from assistant.answer.short_answer import find_short_answer
+from assistant.answer.short_answer import find_short_answer, reads_as_person
+from assistant.answer.spans import NAME, Span
 from assistant.answer.support import SupportScorer
 from assistant.settings import Settings
 from assistant.types import Passage
@@ -74,3 +75,36 @@ def test_a_count_names_the_thing_counted(scorer: SupportScorer) -> None:
     question = "How many trucks did Kestrel Freight order?"
     found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
     assert found is not None and found.text == "300 electric trucks"
+
+
+def test_a_persons_name_is_not_the_company_asked_for(scorer: SupportScorer) -> None:
+    text = (
+        "Volta Motors' UK chair, Lisa Brankin, said the 2030 target had helped the carmaker "
+        "invest in electric vans. Delaying the ban to 2035 would undermine confidence in "
+        "the plan, Brankin warned."
+    )
+    passages = [Passage("c", "d", text, "Ban delay", "Wire", None, None, 0, len(text), 1.0)]
+    question = "Which car company has criticised the decision to delay the 2030 ban?"
+    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
+    assert found is not None and found.text == "Volta Motors", found
+
+
+ELSEWHERE = "Its UK chair, Lisa Brankin, said so. Tesla CEO Elon Musk wrote to staff."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "person"),
+    [
+        ("Delaying the ban would hurt, Brankin warned.", "Brankin", True),  # "Lisa Brankin, said"
+        ("Tesla CEO Elon Musk wrote in an email.", "Elon Musk", True),
+        ("Musk attributed the cuts to costs.", "Musk", True),  # "CEO Elon Musk"
+        ("Kevin Kelly, a GM spokesman, told reporters.", "Kevin Kelly", True),
+        ("Ford said sales rose.", "Ford", False),  # a company speaks too
+        ("General Motors said it is pivoting to personal vehicles.", "General Motors", False),
+        ("Volkswagen will build a plant in Spain.", "Volkswagen", False),
+    ],
+)
+def test_a_name_reads_as_a_persons(sentence: str, name: str, person: bool) -> None:
+    start = sentence.index(name)
+    span = Span(start, start + len(name), name, NAME)
+    assert reads_as_person(span, sentence, f"{sentence} {ELSEWHERE}") is person

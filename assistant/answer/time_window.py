@@ -13,8 +13,8 @@ that answers, and the window never turns an answer into a refusal.
 "Now" is the reference date: the question's ``as_of``, else the end of its date filter,
 else the newest document of the collection. A window counts back from it, plus
 :data:`GRACE_DAYS` for reports published a few days after the event (a weekly quiz on
-Friday asks about Monday's news). A document without a date counts as inside: nothing
-says it is not.
+Friday asks about Monday's news). "Recently", "latest" and "newest" reach back a month.
+A document without a date counts as inside: nothing says it is not.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ _WINDOWS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
         (r"(?:this|past) (?:week|weekend)|(?:past|last) (?:seven|7) days", 7),
         (r"last week(?:end)?", 14),
         (r"(?:this|past) month|(?:past|last) (?:30|thirty) days", 31),
+        (r"recent(?:ly)?|latest|newest", 31),
         (r"last month", 62),
         (r"(?:this|past) year", 366),
         (r"last year", 731),

@@ -41,6 +41,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("What did BYD report last week?", 14),
         ("How many EVs were sold this month in Norway?", 31),
         ("Which company sued the administration today?", 1),
+        ("Which automaker recently reported a 48% plunge in earnings?", 31),
+        ("Who just raised prices by 10%?", None),
         ("Which automaker announced it will end its robotaxi efforts?", None),
         ("What did Ford say in its weekly update?", None),
     ],

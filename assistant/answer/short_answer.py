@@ -18,9 +18,10 @@ ranked by its sentence's support for the question plus its fit:
 * a little for every other document among the top sentences naming it too,
 
 and less when its sentence lists many candidates of the kind ("GM, Ford, Toyota and
-Volkswagen"), which vouches for none of them. The winner opens the answer, followed by
-the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``; other
-quoted sentences must name it too.
+Volkswagen"), which vouches for none of them. An acronym among the candidates ("GM")
+counts as the spelled-out name it abbreviates ("General Motors") when that is one too.
+The winner opens the answer, followed by the sentence it was taken from, cited:
+``Tesla — Tesla will lay off … [1]``; other quoted sentences must name it too.
 
 :func:`holds_answer` is the other half of the near-miss refusal
 (:mod:`assistant.answer.near_miss`): whether a sentence holds any span of the asked kind.
@@ -139,6 +140,7 @@ def find_short_answer(
                 best[k] = (total, s, sp)
     if not best:
         return None
+    _fold_acronyms(best, docs)
 
     def ranked(k: str) -> float:
         return best[k][0] + VOTE * (len(docs[k]) - 1)
@@ -146,6 +148,28 @@ def find_short_answer(
     winner = max(best, key=ranked)
     _total, sentence, span = best[winner]
     return ShortAnswer(span.text, sentence, ranked(winner))
+
+
+def _fold_acronyms(
+    best: dict[str, tuple[float, ScoredSentence, Span]], docs: dict[str, set[str]]
+) -> None:
+    """An acronym candidate ("GM") joins the spelled-out candidate it abbreviates
+    ("General Motors"): one entity, named in full, from the full name's own sentence."""
+    for k, (total, _s, span) in list(best.items()):
+        if not (span.kind == NAME and span.text.isupper() and 2 <= len(span.text) <= 5):
+            continue
+        full = next((f for f in best if f != k and _initials(best[f][2].text) == span.text), None)
+        if full is None:
+            continue
+        if total > best[full][0]:
+            best[full] = (total, best[full][1], best[full][2])
+        docs[full] |= docs.pop(k)
+        del best[k]
+
+
+def _initials(name: str) -> str:
+    words = name.split()
+    return "".join(w[0] for w in words if w[0].isupper()) if len(words) >= 2 else ""
 
 
 _HOW_MANY = re.compile(

@@ -108,3 +108,15 @@ def test_a_name_reads_as_a_persons(sentence: str, name: str, person: bool) -> No
     start = sentence.index(name)
     span = Span(start, start + len(name), name, NAME)
     assert reads_as_person(span, sentence, f"{sentence} {ELSEWHERE}") is person
+
+
+def test_an_acronym_is_answered_with_the_name_it_abbreviates(scorer: SupportScorer) -> None:
+    text = (
+        "GM is ending its robotaxi program, the company said on Tuesday. "
+        "General Motors is ending its robotaxi work to focus on personal vehicles."
+    )
+    passages = [Passage("c", "d", text, "Robotaxi exit", "Wire", None, None, 0, len(text), 1.0)]
+    question = "Which automaker is ending its robotaxi program?"
+    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
+    assert found is not None and found.text == "General Motors", found
+    assert found.sentence.text.startswith("General Motors is ending")

@@ -18,6 +18,7 @@ from assistant import Settings
 from assistant.answer.evidence import best_sentences, passes_gate
 from assistant.answer.near_miss import best_coverage
 from assistant.answer.support import SupportScorer
+from assistant.answer.time_window import inside_window
 from assistant.answer.yesno import is_yes_no, yes_no_draft
 from assistant.eval.harness import prepare
 
@@ -41,9 +42,15 @@ def outcomes(data: Path) -> list[tuple[bool, bool, float]]:
             verdict = gate and yes_no_draft(text, passages, scorer, retriever.named_sources)
             rows.append((bool(q.get("answerable", True)), not verdict, 1.0))
         else:
-            rows.append(
-                (bool(q.get("answerable", True)), not gate, best_coverage(text, scored, passages))
-            )
+            # As the pipeline does: the evidence from inside the question's time window is
+            # used when it passes the gate, else all of it; the better coverage decides.
+            sets = [scored]
+            reference = retriever.reference_date(q.get("as_of_date") or None)
+            inside = inside_window(text, scored, passages, reference)
+            if inside and passes_gate(inside, passages, settings.answering.refusal_threshold):
+                sets.append(inside)
+            coverage = max(best_coverage(text, s, passages) for s in sets)
+            rows.append((bool(q.get("answerable", True)), not gate, coverage))
     return rows
 
 

@@ -40,7 +40,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     bots = CollectionBots(bot)
     views = DocumentViews(bot)
     documents = DocumentHandlers(bot, views)
-    feeds = FeedHandlers(bot)
+    feeds = FeedHandlers(bots)
     # Uploads nobody indexed are deleted after an hour, and all of them at shutdown.
     with gr.Blocks(title="evchat", delete_cache=(600, 3600)) as demo:
         with gr.Row(elem_id="header"):
@@ -57,7 +57,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                 feeds_panel = build_feeds_panel(feeds)
         add_index_endpoint(documents)
         asks = wire_chat_tab(chat_tab, ChatHandlers(bots))
-        wire_feeds_panel(feeds_panel, feeds)
+        wire_feeds_panel(feeds_panel, feeds, collection)
         refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter, collection)
         workspace = Workspace(bots, views, chat_tab, collections, header, remembered, refreshed)
         wire_workspace(demo, workspace, asks)

@@ -1,5 +1,6 @@
 """The feeds panel of the Documents tab: followed feeds with their last sync and status,
-add and remove, "Sync now" with progress, the scheduled sync, and the watch-folder toggle.
+add and remove, "Sync now" with progress, the scheduled sync, and the watch-folder toggle,
+all for the session's current collection (each collection has its own feeds and folder).
 
 Syncs and the watcher run in background threads (:class:`assistant.FeedScheduler`,
 :class:`assistant.WatchThread`); a timer refreshes what the panel shows of them, so a sync
@@ -8,6 +9,7 @@ never holds up a chat. Every feed name, URL and error is escaped before it is sh
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ import gradio as gr
 
 from assistant import Assistant, EvchatError, FeedScheduler, WatchThread
 from ui import render as ui
+from ui.collections import CollectionBots
 
 _REFRESH_S = 2.0
 
@@ -38,24 +41,50 @@ class FeedsPanel:
     written: gr.Textbox  # hidden: changes whenever a sync, the watcher or a removal wrote
 
 
-class FeedHandlers:
-    """What the panel's buttons do, and what it shows."""
+class _CollectionFeeds:
+    """One collection's scheduled sync, folder watcher and count of feed removals."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
         self.scheduler = FeedScheduler(bot.feeds, bot.settings.sources.feeds_interval_min)
         self.watcher = WatchThread(bot)
-        self._removals = 0
-
-    def start(self) -> None:
-        """Start the scheduled sync (when ``EVCHAT_FEEDS_INTERVAL_MIN`` is not 0)."""
+        self.removals = 0
         if self.scheduler.interval_s:
             self.scheduler.start()
 
-    def rows(self) -> list[list[Any]]:
-        """One table row per feed."""
+
+class FeedHandlers:
+    """What the panel's buttons do, and what it shows, for the session's current
+    collection: every collection has its own feeds, scheduled sync and watched folder."""
+
+    def __init__(self, bots: CollectionBots) -> None:
+        self.bots = bots
+        self._lock = threading.Lock()
+        self._feeds: dict[str, _CollectionFeeds] = {}
+
+    def of(self, collection: str | None) -> _CollectionFeeds:
+        """The current collection's sync and watcher (started on first use)."""
+        name = self.bots.current(collection)
+        with self._lock:
+            if name not in self._feeds:
+                self._feeds[name] = _CollectionFeeds(self.bots.get(name))
+            return self._feeds[name]
+
+    def start(self) -> None:
+        """Start the scheduled sync (when ``EVCHAT_FEEDS_INTERVAL_MIN`` is not 0) of the
+        default collection and of every collection that follows a feed."""
+        for name in self.bots.names():
+            try:
+                follows = name == self.bots.default or bool(self.bots.get(name).feeds.list())
+            except EvchatError:
+                follows = False
+            if follows:
+                self.of(name)
+
+    def rows(self, collection: str | None = None) -> list[list[Any]]:
+        """One table row per feed of the collection."""
         try:
-            feeds = self.bot.feeds.list()
+            feeds = self.of(collection).bot.feeds.list()
         except EvchatError:
             return []
         return [
@@ -64,19 +93,19 @@ class FeedHandlers:
             for f in feeds
         ]  # fmt: skip
 
-    def urls(self) -> list[str]:
-        """The followed feeds' URLs, for the remove selector."""
+    def urls(self, collection: str | None = None) -> list[str]:
+        """The collection's followed feeds' URLs, for the remove selector."""
         try:
-            return [f.url for f in self.bot.feeds.list()]
+            return [f.url for f in self.of(collection).bot.feeds.list()]
         except EvchatError:
             return []
 
-    def sync_markdown(self) -> str:
+    def sync_markdown(self, collection: str | None = None) -> str:
         """The sync line: progress while a sync runs, else the last sync's outcome."""
-        st = self.scheduler.status()
+        st = self.of(collection).scheduler.status()
         if st.running:
             return f"**Syncing:** {ui.escape_markdown(st.message)}"
-        every = self.bot.settings.sources.feeds_interval_min
+        every = self.bots.root.settings.sources.feeds_interval_min
         plan = f"every {every:g} min" if every else "only when you press Sync now"
         if st.last_error:
             last = f"failed: {ui.escape_markdown(st.last_error)}"
@@ -90,78 +119,92 @@ class FeedHandlers:
             last = "none yet"
         return f"**Feeds sync** {plan} · **last:** {last}"
 
-    def watch_markdown(self) -> str:
+    def watch_markdown(self, collection: str | None = None) -> str:
         """The watcher's line."""
-        st = self.watcher.status()
+        st = self.of(collection).watcher.status()
         where = f" `{ui.escape_markdown(st.folder)}`" if st.folder else ""
         return f"**Folder watch:**{where} {ui.escape_markdown(st.message)}"
 
-    def written_marker(self) -> str:
-        """A value that changes whenever the background work may have changed the index
-        (a sync finished, the watcher indexed, a feed was removed): the app refreshes the
-        Documents tab's list when it changes."""
-        sync, watch = self.scheduler.status(), self.watcher.status()
-        return f"{sync.last_finished}|{watch.message}|{self._removals}"
-
-    def refresh(self) -> tuple[Any, ...]:
-        """New values for the table, the remove selector, both status lines and the marker."""
+    def written_marker(self, collection: str | None = None) -> str:
+        """A value that changes whenever the background work may have changed the
+        collection's index (a sync finished, the watcher indexed, a feed was removed):
+        the app refreshes the Documents tab's list when it changes."""
+        feeds = self.of(collection)
+        sync, watch = feeds.scheduler.status(), feeds.watcher.status()
         return (
-            self.rows(),
-            gr.update(choices=self.urls(), value=None),
-            self.sync_markdown(),
-            self.watch_markdown(),
-            self.written_marker(),
+            f"{self.bots.current(collection)}|{sync.last_finished}|{watch.message}|{feeds.removals}"
         )
 
-    def tick(self) -> tuple[Any, ...]:
-        """The timer: the table, the selector's choices (keeping the selection), both
-        status lines and the marker, so a background sync's progress shows as it goes."""
+    def refresh(self, collection: str | None = None) -> tuple[Any, ...]:
+        """New values for the table, the remove selector, both status lines, the watch
+        checkbox and the marker."""
         return (
-            self.rows(),
-            gr.update(choices=self.urls()),
-            self.sync_markdown(),
-            self.watch_markdown(),
-            self.written_marker(),
+            self.rows(collection),
+            gr.update(choices=self.urls(collection), value=None),
+            *self._lines(collection),
         )
 
-    def add(self, url: str, name: str) -> tuple[Any, ...]:
-        """The Add button: follow the feed, then sync it in the background."""
+    def tick(self, collection: str | None = None) -> tuple[Any, ...]:
+        """The timer: as :meth:`refresh`, keeping the selection, so a background sync's
+        progress shows as it goes and a switch of collection shows its feeds."""
+        return (
+            self.rows(collection),
+            gr.update(choices=self.urls(collection)),
+            *self._lines(collection),
+        )
+
+    def _lines(self, collection: str | None) -> tuple[Any, ...]:
+        watching = self.of(collection).watcher.status().running
+        return (
+            self.sync_markdown(collection),
+            self.watch_markdown(collection),
+            gr.update(value=watching),
+            self.written_marker(collection),
+        )
+
+    def add(self, url: str, name: str, collection: str | None = None) -> tuple[Any, ...]:
+        """The Add button: follow the feed in the collection, then sync it in the
+        background."""
+        feeds = self.of(collection)
         try:
-            feed = self.bot.feeds.add(url, name)
+            feed = feeds.bot.feeds.add(url, name)
         except EvchatError as e:
             raise gr.Error(str(e)) from None
         gr.Info(f"Following {feed.url}; syncing now.")
-        self.scheduler.run_now()
-        return ("", "", *self.refresh())
+        feeds.scheduler.run_now()
+        return ("", "", *self.refresh(collection))
 
-    def remove(self, url: str | None) -> tuple[Any, ...]:
+    def remove(self, url: str | None, collection: str | None = None) -> tuple[Any, ...]:
         """The Remove button: stop following and delete the feed's articles."""
         if not url:
             gr.Warning("Choose a feed to remove first.")
-            return (gr.update(),) * 5
+            return (gr.update(),) * 6
+        feeds = self.of(collection)
         try:
-            removed = self.bot.feeds.remove(url)
+            removed = feeds.bot.feeds.remove(url)
         except EvchatError as e:
             raise gr.Error(str(e)) from None
-        self._removals += 1
+        feeds.removals += 1
         gr.Info(f"Removed the feed and {removed} of its articles.")
-        return self.refresh()
+        return self.refresh(collection)
 
-    def sync_now(self) -> str:
+    def sync_now(self, collection: str | None = None) -> str:
         """The Sync now button (the sync runs in the background)."""
-        self.scheduler.run_now()
+        self.of(collection).scheduler.run_now()
         return "**Syncing:** starting"
 
-    def toggle_watch(self, folder: str, on: bool) -> str:
-        """The watch checkbox: start or stop watching the folder (with prune)."""
+    def toggle_watch(self, folder: str, on: bool, collection: str | None = None) -> str:
+        """The watch checkbox: start or stop watching the folder into the collection
+        (with prune)."""
+        watcher = self.of(collection).watcher
         if on:
             try:
-                self.watcher.start(folder.strip())
+                watcher.start(folder.strip())
             except EvchatError as e:
                 raise gr.Error(str(e)) from None
         else:
-            self.watcher.stop()
-        return self.watch_markdown()
+            watcher.stop()
+        return self.watch_markdown(collection)
 
 
 def build_feeds_panel(handlers: FeedHandlers) -> FeedsPanel:
@@ -196,19 +239,31 @@ def build_feeds_panel(handlers: FeedHandlers) -> FeedsPanel:
     )  # fmt: skip
 
 
-def wire_feeds_panel(panel: FeedsPanel, handlers: FeedHandlers) -> None:
-    """Connect the panel's events and start the scheduled sync."""
+def wire_feeds_panel(panel: FeedsPanel, handlers: FeedHandlers, collection: gr.State) -> None:
+    """Connect the panel's events (each for the current ``collection``) and start the
+    scheduled syncs."""
     private: dict[str, Any] = {"api_visibility": "private"}
-    shown = [panel.table, panel.remove_sel, panel.sync_md, panel.watch_md, panel.written]
+    shown = [
+        panel.table, panel.remove_sel, panel.sync_md, panel.watch_md, panel.watch_on,
+        panel.written,
+    ]  # fmt: skip
     panel.add_btn.click(
-        handlers.add, [panel.url, panel.name], [panel.url, panel.name, *shown], **private
+        handlers.add,
+        [panel.url, panel.name, collection],
+        [panel.url, panel.name, *shown],
+        **private,
     )
     panel.remove_btn.click(
-        handlers.remove, [panel.remove_sel], shown, concurrency_id="index", **private
+        handlers.remove, [panel.remove_sel, collection], shown, concurrency_id="index", **private
     )
-    panel.sync_btn.click(handlers.sync_now, None, [panel.sync_md], **private)
-    panel.watch_on.change(
-        handlers.toggle_watch, [panel.watch_dir, panel.watch_on], [panel.watch_md], **private
+    panel.sync_btn.click(handlers.sync_now, [collection], [panel.sync_md], **private)
+    # .input, not .change: the timer sets the box to the current collection's watcher.
+    panel.watch_on.input(
+        handlers.toggle_watch,
+        [panel.watch_dir, panel.watch_on, collection],
+        [panel.watch_md],
+        **private,
     )
-    panel.timer.tick(handlers.tick, None, shown, show_progress="hidden", **private)
+    panel.timer.tick(handlers.tick, [collection], shown, show_progress="hidden", **private)
+    collection.change(handlers.refresh, [collection], shown, show_progress="hidden", **private)
     handlers.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,9 @@ def main(settings: Settings | None = None) -> None:
         else None
     )
     index_samples_on_first_start(assistant)
+    # The first question would otherwise wait for the model, BM25 and vector index to load
+    # (seconds at a million chunks); the page is served meanwhile.
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     launch: dict[str, Any] = {"theme": gr.themes.Soft(), "css": render.css(), "head": render.head()}
     middleware = [Middleware(ClientAddress), Middleware(HideApiInfoWhenLoggedOut)]

@@ -9,6 +9,7 @@ to the answer pipeline (:mod:`assistant.answer.pipeline`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ from assistant.prompts import PromptSet
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, final_answer
 from index.embed.factory import ArrayEmbedder, make_embedder
+from index.errors import EvchatError
 from index.ingest.pipeline import delete_documents, reindex
 from index.sources.watch import FolderWatcher, WatchBatch
 from index.store.catalog import Catalog
@@ -42,6 +44,8 @@ from index.types import IndexReport
 
 if TYPE_CHECKING:
     from assistant.conversations import Conversations, ConversationStore
+
+_log = logging.getLogger(__name__)
 
 HistoryLike = Sequence[Message] | Sequence[tuple[str, str]] | None
 
@@ -166,6 +170,16 @@ class Assistant:
                     self._collection, self.embedder, self.settings.retrieval
                 )
             return self._retriever
+
+    def warm_up(self) -> None:
+        """Load what the first question would wait for: the embedding model, the
+        collection, its BM25 index and Chroma's vector index (one search does it). The
+        web app calls this in the background at start; a collection that is empty or not
+        indexed yet is left as it is."""
+        try:
+            self.retriever().retrieve("electric vehicles", k=1)
+        except EvchatError as exc:
+            _log.info("Nothing to warm up in %r: %s", self.collection_name, exc)
 
     def for_collection(self, name: str | None) -> Assistant:
         """The assistant over collection ``name`` of the same home (this one for its own

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant import Answer, Assistant, IndexReport, Settings
-from tests.fixtures.indexed import SAMPLE_COUNT, SAMPLES_DIR, IndexedSamples
+from tests.fixtures.indexed import SAMPLE_COUNT, SAMPLES_DIR, IndexedSamples, tiny_assistant
 
 HUNGARY = "Where has BYD run an electric bus factory in Hungary since 2017?"
 IONNA = "Which automaker joined Ionna as its eighth investor?"
@@ -155,3 +156,14 @@ def test_delete_removes_a_document_from_answers(tmp_path_factory: pytest.TempPat
     assert after.refused or all(c.doc_id != IONNA_DOC for c in after.citations)
     assert "Toyota" not in after.text
     assert bot.as_retriever().invoke(IONNA)[0].metadata["doc_id"] != IONNA_DOC
+
+
+def test_warm_up_loads_what_the_first_question_waits_for(tmp_path: Path) -> None:
+    docs = {"a.md": ("Ionna grows", "2024-05-01", "BMW and Toyota invest in Ionna chargers.")}
+    bot = tiny_assistant(tmp_path / "one", docs)
+    fresh = Assistant(bot.settings)  # a new process's view of the same index
+    fresh.warm_up()
+    collection = fresh.retriever().col
+    assert collection._bm25 is not None and collection._bm25.chunk_ids
+    # An empty home has nothing to load and says so in the log, not as an error.
+    Assistant(Settings(home=tmp_path / "empty")).warm_up()

@@ -173,11 +173,11 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the embedding model, the
-        collection, its BM25 index and Chroma's vector index (one search does it). The
-        web app calls this in the background at start; a collection that is empty or not
-        indexed yet is left as it is."""
+        collection, its BM25 index and Chroma's vector index, and the retriever's lookups
+        (:meth:`Retriever.warm_up`). The web app calls this in the background at start; a
+        collection that is empty or not indexed yet is left as it is."""
         try:
-            self.retriever().retrieve("electric vehicles", k=1)
+            self.retriever().warm_up()
         except EvchatError as exc:
             _log.info("Nothing to warm up in %r: %s", self.collection_name, exc)
 

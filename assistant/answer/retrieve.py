@@ -82,6 +82,17 @@ class Retriever:
             tuple[object, dict[str, DocumentRecord], np.ndarray, dict[str, int]] | None
         ) = None
 
+    def warm_up(self) -> None:
+        """Build now what the first questions would build: the BM25 index and its row
+        lookups, the document records, the newest date, the source codes, and Chroma's
+        vector index (one search loads it). At a million chunks these take seconds."""
+        index = self.col.bm25()
+        _ = index.row_of
+        self._newest_date()
+        self._row_sources()
+        self.named_sources("")
+        self.retrieve("electric vehicles", k=1)
+
     def documents(self) -> dict[str, DocumentRecord]:
         """Indexed documents by id (cached until the manifest changes)."""
         generation = self.col.manifest.generation()

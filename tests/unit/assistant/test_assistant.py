@@ -165,5 +165,6 @@ def test_warm_up_loads_what_the_first_question_waits_for(tmp_path: Path) -> None
     fresh.warm_up()
     collection = fresh.retriever().col
     assert collection._bm25 is not None and collection._bm25.chunk_ids
+    assert "row_of" in vars(collection._bm25)  # the lookup recency and filters use
     # An empty home has nothing to load and says so in the log, not as an error.
     Assistant(Settings(home=tmp_path / "empty")).warm_up()

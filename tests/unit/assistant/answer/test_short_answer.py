@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer.evidence import best_sentences
 from assistant.answer.near_miss import bears_out
-from assistant.answer.short_answer import find_short_answer, reads_as_person
+from assistant.answer.short_answer import ShortAnswer, find_short_answer, reads_as_person
 from assistant.answer.spans import NAME, Span
 from assistant.answer.support import SupportScorer
 from assistant.settings import Settings
@@ -69,12 +69,18 @@ def test_near_miss_is_refused_and_the_real_question_is_not(
     assert bears_out(real, best_sentences(real, passages, scorer), passages)
 
 
+def _short_answer(scorer: SupportScorer, question: str, text: str, title: str) -> ShortAnswer:
+    """The short answer to ``question`` from one undated passage ``text``."""
+    passages = [Passage("c", "d", text, title, "Wire", None, None, 0, len(text), 1.0)]
+    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
+    assert found is not None, question
+    return found
+
+
 def test_a_count_names_the_thing_counted(scorer: SupportScorer) -> None:
     text = "Kestrel Freight, a Danish haulier, ordered 300 electric trucks for delivery in 2026."
-    passages = [Passage("c", "d", text, "Kestrel orders", "Wire", None, None, 0, len(text), 1.0)]
     question = "How many trucks did Kestrel Freight order?"
-    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
-    assert found is not None and found.text == "300 electric trucks"
+    assert _short_answer(scorer, question, text, "Kestrel orders").text == "300 electric trucks"
 
 
 def test_a_persons_name_is_not_the_company_asked_for(scorer: SupportScorer) -> None:
@@ -83,10 +89,8 @@ def test_a_persons_name_is_not_the_company_asked_for(scorer: SupportScorer) -> N
         "invest in electric vans. Delaying the ban to 2035 would undermine confidence in "
         "the plan, Brankin warned."
     )
-    passages = [Passage("c", "d", text, "Ban delay", "Wire", None, None, 0, len(text), 1.0)]
     question = "Which car company has criticised the decision to delay the 2030 ban?"
-    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
-    assert found is not None and found.text == "Volta Motors", found
+    assert _short_answer(scorer, question, text, "Ban delay").text == "Volta Motors"
 
 
 ELSEWHERE = "Its UK chair, Lisa Brankin, said so. Tesla CEO Elon Musk wrote to staff."
@@ -115,8 +119,6 @@ def test_an_acronym_is_answered_with_the_name_it_abbreviates(scorer: SupportScor
         "GM is ending its robotaxi program, the company said on Tuesday. "
         "General Motors is ending its robotaxi work to focus on personal vehicles."
     )
-    passages = [Passage("c", "d", text, "Robotaxi exit", "Wire", None, None, 0, len(text), 1.0)]
-    question = "Which automaker is ending its robotaxi program?"
-    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
-    assert found is not None and found.text == "General Motors", found
+    found = _short_answer(scorer, "Which automaker is ending its robotaxi program?", text, "Exit")
+    assert found.text == "General Motors", found
     assert found.sentence.text.startswith("General Motors is ending")

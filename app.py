@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, warm_up_in_background
 from ui import render
 from ui.auth import ClientAddress, HideApiInfoWhenLoggedOut, LoginThrottle, parse_auth
 from ui.chat import ChatHandlers, build_chat_tab, wire_chat_tab
@@ -116,7 +115,7 @@ def main(settings: Settings | None = None) -> None:
     index_samples_on_first_start(assistant)
     # The first question would otherwise wait for the model, BM25 and vector index to load
     # (seconds at a million chunks); the page is served meanwhile.
-    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
+    warm_up_in_background(assistant)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     launch: dict[str, Any] = {"theme": gr.themes.Soft(), "css": render.css(), "head": render.head()}
     middleware = [Middleware(ClientAddress), Middleware(HideApiInfoWhenLoggedOut)]

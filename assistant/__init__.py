@@ -8,7 +8,13 @@ Everything the web app, the CLI and Python users need is importable from here.
 from assistant.answer.markers import replace_markers, strip_markers
 from assistant.answer.retrieve import Filters, parse_iso_date
 from assistant.assistant import Assistant, CollectionInfo, DocumentInfo, Stats
-from assistant.background import FeedScheduler, SyncStatus, WatchStatus, WatchThread
+from assistant.background import (
+    FeedScheduler,
+    SyncStatus,
+    WatchStatus,
+    WatchThread,
+    warm_up_in_background,
+)
 from assistant.conversations import (
     Conversation,
     ConversationInfo,
@@ -84,4 +90,5 @@ __all__ = [
     "parse_iso_date",
     "replace_markers",
     "strip_markers",
+    "warm_up_in_background",
 ]

@@ -1,4 +1,4 @@
-"""Work the web app runs in the background: the feed schedule and a watched folder.
+"""Work the web app runs in the background: the feed schedule, a watched folder, the warm-up.
 
 :class:`FeedScheduler` syncs the feeds every ``EVCHAT_FEEDS_INTERVAL_MIN`` minutes (and on
 demand); :class:`WatchThread` runs :meth:`Assistant.watch` on a folder until stopped. Both
@@ -172,3 +172,11 @@ class WatchThread:
         failed = f", {len(batch.failed)} failed" if batch.failed else ""
         with self._lock:
             self._message = f"watching; last change at {stamp}: {done}{failed}"
+
+
+def warm_up_in_background(assistant: Assistant) -> threading.Thread:
+    """Run :meth:`Assistant.warm_up` in a daemon thread (the web app and the MCP server
+    start it before they serve, so the first question does not wait for the indexes)."""
+    thread = threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True)
+    thread.start()
+    return thread

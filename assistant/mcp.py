@@ -28,6 +28,7 @@ from pydantic import Field
 
 from assistant.answer.retrieve import Filters, parse_iso_date
 from assistant.assistant import Assistant
+from assistant.background import warm_up_in_background
 from assistant.credentials import parse_credentials
 from assistant.errors import EvchatError
 from assistant.incidents import log_unexpected
@@ -174,7 +175,9 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
 
 def run_stdio(bot: Assistant) -> None:
     """Serve over stdin/stdout until the client closes them."""
-    build_server(bot).run("stdio")
+    server = build_server(bot)
+    warm_up_in_background(bot)
+    server.run("stdio")
 
 
 def http_app(bot: Assistant, host: str = "127.0.0.1") -> ASGIApp:
@@ -188,7 +191,9 @@ def run_http(bot: Assistant, port: int, host: str = "127.0.0.1") -> None:
     """Serve streamable HTTP on ``host:port`` (blocks until stopped)."""
     import uvicorn
 
-    uvicorn.run(http_app(bot, host), host=host, port=port, log_level="warning")
+    app = http_app(bot, host)
+    warm_up_in_background(bot)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 class BasicAuth:

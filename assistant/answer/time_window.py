@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from assistant.answer.claims.dates import parse_published
 from assistant.answer.evidence import ScoredSentence
 from assistant.types import Passage
 
@@ -71,9 +72,5 @@ def inside_window(
 
 
 def _on_or_after(published_at: str | None, start: dt.date) -> bool:
-    if not published_at:
-        return True
-    try:
-        return dt.date.fromisoformat(published_at[:10]) >= start
-    except ValueError:
-        return True
+    day = parse_published(published_at)
+    return day is None or day >= start

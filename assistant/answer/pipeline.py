@@ -90,11 +90,9 @@ class AnswerPipeline:
         timings["retrieve"] = _ms(t1)
         t2 = time.perf_counter()
         scorer = SupportScorer(self.embedder)
-        scored = self.in_window(
-            req, standalone, best_sentences(standalone, passages, scorer), passages
-        )
+        scored, passed = self.evidence(req, standalone, passages, scorer)
         verified = None
-        if self.gate(req, standalone, scored, passages):
+        if passed:
             draft = yield from self.draft(req, standalone, scored, passages, scorer)
             if draft is not None:
                 t3 = time.perf_counter()
@@ -121,20 +119,18 @@ class AnswerPipeline:
             return True  # options and verdicts refuse by their own rules
         return bears_out(question, scored, passages, self.settings.answering.near_miss_coverage)
 
-    def in_window(
-        self,
-        req: Request,
-        question: str,
-        scored: list[ScoredSentence],
-        passages: list[Passage],
-    ) -> list[ScoredSentence]:
-        """The evidence from inside the question's time window when that evidence passes
-        the gate on its own; all of it otherwise (see :mod:`.time_window`)."""
+    def evidence(
+        self, req: Request, question: str, passages: list[Passage], scorer: SupportScorer
+    ) -> tuple[list[ScoredSentence], bool]:
+        """The scored evidence sentences and whether they pass the gate: those from inside
+        the question's time window when they pass it on their own, else all of them (see
+        :mod:`.time_window`)."""
+        scored = best_sentences(question, passages, scorer)
         reference = self.retriever.reference_date(req.as_of, req.filters)
         inside = inside_window(question, scored, passages, reference)
         if inside and self.gate(req, question, inside, passages):
-            return inside
-        return scored
+            return inside, True
+        return scored, self.gate(req, question, scored, passages)
 
     def condense(self, req: Request) -> str:
         """The standalone form of the question."""

@@ -155,7 +155,7 @@ class Retriever:
         meta = {cid: (text, m) for cid, _sim, text, m in dense}
         temporal = bool(_RECENT.search(question)) or bool(as_of and s.recency_with_as_of)
         if temporal and s.recency_weight:
-            self._add_recency(fused, meta, upper)
+            self._add_recency(fused, meta, self.reference_date(as_of, filters))
         ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
         return self._passages(ranked, fused, meta, similarity, k)
 
@@ -261,15 +261,12 @@ class Retriever:
         self,
         fused: dict[str, float],
         meta: dict[str, tuple[str, dict[str, Any]]],
-        upper: str | None,
+        ref: dt.date | None,
     ) -> None:
         s = self.settings
-        if not fused:
+        if not fused or ref is None:
             return
         docs = self.documents()
-        ref = _to_date(upper) or self._newest_date()
-        if ref is None:
-            return
         bonus = s.recency_weight / (s.rrf_k + 1)
         doc_of = self._doc_of(list(fused), meta)
         for cid in fused:

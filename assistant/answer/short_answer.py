@@ -244,8 +244,8 @@ def _fit(question: str, span: Span, sentence: str, title: str, passage: str) -> 
     if span.start <= SUBJECT_CHARS:
         fit += SUBJECT_FIT
     if asks_person(question):
-        titled = bool(_TITLED.search(sentence[max(0, span.start - 30) : span.start]))
-        fit += PERSON_FIT if len(span.text.split()) >= 2 or titled else 0.0
+        full_or_titled = len(span.text.split()) >= 2 or _titled(sentence, span.start)
+        fit += PERSON_FIT if full_or_titled else 0.0
     elif reads_as_person(span, sentence, passage):
         fit -= NOT_PERSON_FIT  # "Lisa Brankin" is not the car company asked for
     return fit
@@ -256,12 +256,16 @@ def reads_as_person(span: Span, sentence: str, passage: str) -> bool:
     ", said" ("Lisa Brankin, said"), or one word that ends a full name read so elsewhere
     in the passage ("Musk" after "CEO Elon Musk"; "Brankin warned" after "Lisa Brankin,
     said"). A company speaks too, so "Ford said" alone is not a person's."""
-    if _TITLED.search(sentence[max(0, span.start - 30) : span.start]):
+    if _titled(sentence, span.start):
         return True
     if " " in span.text:
         return bool(_SAID_AFTER.match(sentence[span.end :]))
     for m in re.finditer(rf"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+{re.escape(span.text)}\b", passage):
-        before = passage[max(0, m.start() - 30) : m.start()]
-        if _TITLED.search(before) or _SAID_AFTER.match(passage[m.end() :]):
+        if _titled(passage, m.start()) or _SAID_AFTER.match(passage[m.end() :]):
             return True
     return False
+
+
+def _titled(text: str, start: int) -> bool:
+    """A title or a verb of saying just before ``start`` ("CEO Elon Musk", "said Musk")."""
+    return bool(_TITLED.search(text[max(0, start - 30) : start]))

@@ -26,6 +26,11 @@ def register(sub: Any) -> None:
         "--collection",
         help="collection to index the set into (default: eval- and a hash of the folder)",
     )
+    ev.add_argument(
+        "--part",
+        choices=["fit", "check"],
+        help="ask only this part of the questions (the learned decisions are fitted on 'fit')",
+    )
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--out", type=Path, help="write eval.json, eval.md and eval.png here")
     ev.add_argument("--floor", type=Path, help="fail if a metric is below this floor file")
@@ -43,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         answerer=args.answerer,
         options=not args.no_options,
         collection=args.collection,
+        part=args.part,
     )
     if args.out:
         write_report(report, args.out)

@@ -36,6 +36,7 @@ from assistant.eval.metrics import (
     ranked_docs,
 )
 from assistant.eval.report import EvalReport, build_report
+from assistant.eval.split import Part, select
 from assistant.settings import Settings
 from assistant.types import Answer
 
@@ -93,8 +94,12 @@ def run_eval(
     limit: int | None = None,
     options: bool = True,
     collection: str | None = None,
+    part: Part | None = None,
 ) -> EvalReport:
     """Index ``data_dir/documents.jsonl``, ask every question, and measure the answers.
+
+    ``part`` ("fit" or "check", see :mod:`assistant.eval.split`) asks only that part of
+    the set's questions.
 
     The report measures the questions asked without options (as users ask them); unless
     ``options`` is false, ``report.with_options`` measures them with their ``choices``
@@ -102,10 +107,11 @@ def run_eval(
     """
     t0 = time.perf_counter()
     assistant, questions, kinds = prepare(data_dir, settings, show_progress, collection)
+    questions = select(questions, part)
     report = evaluate(
         assistant, questions[:limit], kinds, k, answerer, show_progress, options=options
     )
-    report.config.update(data_dir=str(Path(data_dir).resolve()), total_s=_secs(t0))
+    report.config.update(data_dir=str(Path(data_dir).resolve()), total_s=_secs(t0), part=part)
     return report
 
 

@@ -60,21 +60,13 @@ class AnswerSettings(Section):
     support_threshold: float = Field(
         0.45, description="Minimum support score for a citation to count as supporting."
     )
-    refusal_threshold: float = Field(
-        0.90,
-        description="Evidence score (best sentence support + best passage similarity) "
-        "under which the answer is a refusal.",
-    )
-    near_miss_coverage: float = Field(
-        0.5,
+    refusal_threshold: float | None = Field(
+        None,
         ge=0,
         le=1,
-        description="Share of an open question's names and dates that one evidence sentence "
-        "holding an answer of the asked kind must bear out; below it the answer is a refusal "
-        "(0 turns the near-miss check off).",
-    )
-    answer_margin: float = Field(
-        0.05, ge=0, description="Extra answer sentences must score within this of the best one."
+        description="Probability that the documents answer (the learned gate of "
+        "assistant/answer/gate.py) under which the answer is a refusal; unset: the threshold "
+        "fitted with the gate's weights.",
     )
     answer_one_document: bool = Field(
         False, description="Extractive answers quote only the document of the best sentence."

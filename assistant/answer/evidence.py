@@ -1,20 +1,24 @@
-"""The evidence stage: the retrieved passages' sentences scored for the question, and the gate.
+"""The evidence stage: the retrieved passages' sentences scored for the question.
 
-Candidates are every sentence of the retrieved passages. A cheap pre-score (term overlap
-plus the passage's rank) keeps the most promising few, which the support scorer then
-scores with the embedding model (plus a small bonus for sentences holding the kind of
-answer the question asks for). :func:`passes_gate` decides from the best of them whether
-the documents bear on the question at all; when they do not, the answer is a refusal.
+Candidates are every sentence of the retrieved passages. Each gets the features of
+:mod:`.features`, read off one analysis of the question (:mod:`.question`). The learned
+``preselect`` model (:mod:`.decisions`) keeps the most promising few, which the embedding
+model then scores; the learned ``sentence`` model gives each the probability that it
+states the answer, and the evidence is ordered by it. Whether the evidence answers the
+question at all is the refusal gate's decision (:mod:`.gate`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answer.decisions import LogisticModel, model
+from assistant.answer.features import SENTENCE_FEATURES, Candidate, sentence_features
+from assistant.answer.question import QuestionAnalysis, analyse_question
 from assistant.answer.sentences import sentence_spans
 from assistant.answer.support import SupportScorer
 from assistant.types import Passage
@@ -23,78 +27,6 @@ PRESELECT = 12  # sentences scored with the embedding model per question, at mos
 SCORING_CHARS = 2000  # ... and about 500 tokens of them: bounds the answer's latency
 MIN_SCORED = 4
 MIN_CHARS = 25
-NUMBER_BONUS = 0.05  # a question asking for a quantity prefers sentences that state one
-_QUANTITY = re.compile(
-    r"\b(how (many|much|far|long|big|fast|high)|what percentage|(what|which) (is|was|were|are)"
-    r" the\b[^?]{0,40}?\b(price|cost|rate|share|number|percentage|duty|tariff|amount|density"
-    r"|range|capacity|value|figure|total|level))\b",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")  # a number, not a year
-ENTITY_BONUS = 0.05  # a "which company / who" question prefers sentences that name one
-_ENTITY_Q = re.compile(
-    r"\b(who|whom|which|what)\b(\s+\w+){0,3}?\s*\b(company|companies|automaker|carmaker|maker|"
-    r"firm|brand|country|nation|state|city|group|giant|manufacturer|startup|bank|person|"
-    r"executive|ceo|leader|president|product|model)\b|^\s*who\b",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"\b[A-Z][\w&’'.-]*[A-Za-z]")
-_COMMON_CAPS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "For",
-        "But",
-        "And",
-        "Or",
-        "It",
-        "Its",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "He",
-        "She",
-        "They",
-        "Their",
-        "His",
-        "Her",
-        "We",
-        "Our",
-        "Some",
-        "Other",
-        "Many",
-        "Most",
-        "According",
-        "After",
-        "Before",
-        "While",
-        "When",
-        "Where",
-        "What",
-        "Which",
-        "Who",
-        "Why",
-        "How",
-        "If",
-        "As",
-        "By",
-        "From",
-        "With",
-        "About",
-        "Over",
-        "Under",
-        "Last",
-        "Next",
-        "Since",
-        "During",
-        "Such",
-    ]
-)
 # A sentence that opens by pointing back ("The company…", "It…") is quoted together with
 # the sentence before it, which usually names what it points at.
 _ANAPHOR = re.compile(
@@ -112,7 +44,9 @@ class ScoredSentence:
     start: int  # offsets within the passage text
     end: int
     text: str
-    score: float
+    score: float  # support for the question (embedding similarity and term overlap)
+    p: float = 0.0  # the sentence model's probability that it states the answer
+    features: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def _heading(text: str) -> bool:
@@ -159,59 +93,64 @@ def unique_sentences(
     return out
 
 
-def _type_bonus(question: str, wants_number: bool, wants_name: bool, sentence: str) -> float:
-    """Prefer sentences holding the kind of answer the question asks for."""
-    bonus = NUMBER_BONUS if wants_number and _NUMBER.search(sentence) else 0.0
-    if wants_name:
-        asked = {w.lower() for w in _NAME.findall(question)}
-        names = {w for w in _NAME.findall(sentence) if w not in _COMMON_CAPS}
-        if any(n.lower() not in asked for n in names):
-            bonus += ENTITY_BONUS
-    return bonus
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """The distinct usable sentences of ``passages``."""
+    cands = candidate_sentences(list(passages))
+    return [Candidate(*c) for c in unique_sentences(passages, cands)]
+
+
+def cheap_features(
+    qa: QuestionAnalysis, cands: Sequence[Candidate], passages: Sequence[Passage]
+) -> np.ndarray:
+    """The :data:`SENTENCE_FEATURES` of ``cands``, the embedding similarity left at 0."""
+    rows = [sentence_features(qa, c, passages[c.passage], c.passage, 0.0) for c in cands]
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
+
+
+def preselect(scores: np.ndarray, lengths: Sequence[int], limit: int = PRESELECT) -> np.ndarray:
+    """Indices of the best ``limit`` candidates by ``scores`` whose ``lengths`` (chars) fit
+    in :data:`SCORING_CHARS` (at least :data:`MIN_SCORED`)."""
+    ranked = np.argsort(-scores, kind="stable")[:limit]
+    budget = np.cumsum([lengths[i] for i in ranked])
+    return ranked[: max(MIN_SCORED, int(np.searchsorted(budget, SCORING_CHARS, side="right")))]
+
+
+def cosines(scorer: SupportScorer, question: str, texts: Sequence[str]) -> np.ndarray:
+    """Embedding similarity of each text to the question, clipped to [0, 1]."""
+    if not texts:
+        return np.zeros(0)
+    sims = scorer.vectors(texts) @ scorer.embedder.embed_one(question)
+    return np.clip(sims.astype(np.float64), 0.0, 1.0)
 
 
 def best_sentences(
-    question: str, passages: list[Passage], scorer: SupportScorer, preselect: int = PRESELECT
+    question: str | QuestionAnalysis, passages: list[Passage], scorer: SupportScorer
 ) -> list[ScoredSentence]:
-    """Every candidate worth scoring, best first, with its support score for the question."""
-    cands = unique_sentences(passages, candidate_sentences(passages))
+    """Every candidate worth scoring, most likely to state the answer first."""
+    qa = question if isinstance(question, QuestionAnalysis) else analyse_question(question)
+    return score_sentences(qa, passages, scorer, model("preselect"), model("sentence"))
+
+
+def score_sentences(
+    qa: QuestionAnalysis,
+    passages: Sequence[Passage],
+    scorer: SupportScorer,
+    pre: LogisticModel,
+    sentence: LogisticModel,
+    limit: int = PRESELECT,
+) -> list[ScoredSentence]:
+    """:func:`best_sentences` with the given models (the fit script passes its own)."""
+    cands = candidates(passages)
     if not cands:
         return []
-    lex = scorer.lexical(question, [c[3] for c in cands])
-    prior = np.array([1.0 / (1 + c[0]) for c in cands], dtype=np.float32)
-    ranked = np.argsort(-(lex + 0.15 * prior), kind="stable")[:preselect]
-    budget = np.cumsum([len(cands[i][3]) for i in ranked])
-    keep = ranked[: max(MIN_SCORED, int(np.searchsorted(budget, SCORING_CHARS, side="right")))]
-    chosen = [cands[i] for i in keep]
-    scores = scorer.score(question, [c[3] for c in chosen], lexical=lex[keep])
-    wants_number = bool(_QUANTITY.search(question))
-    wants_name = bool(_ENTITY_Q.search(question))
+    x = cheap_features(qa, cands, passages)
+    keep = preselect(pre.logits(x[:, 1:]), [len(c.text) for c in cands], limit)
+    x = x[keep]
+    x[:, 0] = cosines(scorer, qa.text, [cands[i].text for i in keep])
+    p = sentence.prob(x)
+    support = scorer.combine(x[:, 0], x[:, SENTENCE_FEATURES.index("overlap")])
     scored = [
-        ScoredSentence(
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            float(s)
-            + 0.02 * float(prior[k])
-            + _type_bonus(question, wants_number, wants_name, c[3]),
-        )
-        for c, s, k in zip(chosen, scores, keep, strict=True)
+        ScoredSentence(c.passage, c.start, c.end, c.text, float(s), float(pi), row)
+        for c, s, pi, row in zip((cands[i] for i in keep), support, p, x, strict=True)
     ]
-    return sorted(scored, key=lambda s: s.score, reverse=True)
-
-
-def evidence_score(scored: Sequence[ScoredSentence], passages: Sequence[Passage]) -> float:
-    """How strongly the retrieved text bears on the question: the best sentence's support
-    plus the best passage's dense similarity (two views that fail on different questions).
-    Calibrated on the dev set's answerable and unanswerable questions; see README."""
-    best_sentence = scored[0].score if scored else 0.0
-    best_passage = max((p.similarity for p in passages[:3]), default=0.0)
-    return best_sentence + best_passage
-
-
-def passes_gate(
-    scored: Sequence[ScoredSentence], passages: Sequence[Passage], threshold: float
-) -> bool:
-    """The evidence gate: False means the answer is a refusal (the documents don't say)."""
-    return evidence_score(scored, passages) >= threshold
+    return sorted(scored, key=lambda s: s.p, reverse=True)

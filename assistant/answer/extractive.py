@@ -1,16 +1,19 @@
 """The extractive draft: the passage sentences that best answer the question, quoted.
 
-The offline answerer writes nothing of its own. It picks the best-supported sentences of
-the evidence stage (the best one always; others when they clear the support threshold and
-come close to the best), drops near-duplicates, and hands them to the verify stage as
-quotes, each of which becomes its own citation. When the question names sources of the
-collection, their passages are quoted first, one sentence of each.
+The offline answerer writes nothing of its own. It quotes the sentences of the evidence
+stage most likely to state the answer (the best one always; others when the learned
+``sentence`` model of :mod:`.decisions` gives them at least its threshold, fitted on data
+to weigh answers found against citations that miss), drops near-duplicates, and hands
+them to the verify stage as quotes, each of which becomes its own citation. When the
+question names sources of the collection, their passages are quoted first, one sentence
+of each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answer.decisions import model
 from assistant.answer.evidence import ScoredSentence
 from assistant.answer.sentences import terms
 from assistant.settings import AnswerSettings
@@ -57,13 +60,7 @@ def extractive_draft(
         best_doc = passages[scored[0].passage].doc_id
         scored = [s for s in scored if passages[s.passage].doc_id == best_doc]
         lead = []
-    picked = select_answer(
-        scored,
-        settings.max_answer_sentences,
-        settings.support_threshold,
-        settings.answer_margin,
-        lead,
-    )
+    picked = select_answer(scored, settings.max_answer_sentences, model("sentence").threshold, lead)
     return QuoteDraft(picked)
 
 
@@ -71,10 +68,10 @@ def select_answer(
     scored: list[ScoredSentence],
     max_sentences: int,
     threshold: float,
-    margin: float = 1.0,
     lead: list[ScoredSentence] | None = None,
 ) -> list[ScoredSentence]:
-    """The answer's sentences: the best, then others above threshold; no near-duplicates.
+    """The answer's sentences: the best, then others whose probability of stating the
+    answer (``p``) reaches ``threshold``; no near-duplicates.
 
     ``lead`` sentences (best first) come before the rest, each kept when it reaches
     ``threshold`` or comes within :data:`LEAD_MARGIN` of the first: a comparison across
@@ -98,14 +95,14 @@ def select_answer(
 
     for s in lead or []:
         if len(picked) < max_sentences and (
-            not picked or s.score >= min(threshold, picked[0].score - LEAD_MARGIN)
+            not picked or s.p >= min(threshold, picked[0].p - LEAD_MARGIN)
         ):
             take(s, dedupe=False)  # two sources saying the same is worth showing
     for s in scored:
         # The best sentence always answers (the refusal gate has already judged the
         # evidence); the others must be relevant enough on their own.
-        floor = max(threshold, picked[0].score - margin) if picked else 0.0
-        if s.score < floor or len(picked) >= max_sentences:
+        floor = threshold if picked else 0.0
+        if s.p < floor or len(picked) >= max_sentences:
             break
         take(s)
     return picked

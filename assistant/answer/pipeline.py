@@ -4,11 +4,11 @@
 
 1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question.
 2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages.
-3. **evidence** (:mod:`.evidence`): their sentences are scored for the question and,
-   when the question names its time window ("this week"), kept to the window's documents
-   if those bear it out (:mod:`.time_window`); the evidence gate refuses when nothing
-   bears on it, and the near-miss check (:mod:`.near_miss`) when no sentence bears out
-   the question's names and dates while holding an answer of the asked kind.
+3. **evidence** (:mod:`.evidence`): their sentences are scored for the question (read once,
+   :mod:`.question`) with the learned models of :mod:`.decisions` and, when the question
+   names its time window ("this week"), kept to the window's documents if those bear it
+   out (:mod:`.time_window`); the learned gate (:mod:`.gate`) refuses when the evidence
+   does not answer it, near misses included.
 4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`),
    opened by the short answer (:mod:`.short_answer`); a yes/no or comparison question gets
    its verdict and each part's evidence (:mod:`.yesno`); the option the evidence names is
@@ -28,16 +28,17 @@ from dataclasses import dataclass, field
 from assistant.answer.choices import choice_draft, choose_option
 from assistant.answer.compose import compose
 from assistant.answer.condense import Message, heuristic_standalone, model_standalone
-from assistant.answer.evidence import ScoredSentence, best_sentences, passes_gate
+from assistant.answer.evidence import ScoredSentence, best_sentences
 from assistant.answer.extractive import QuoteDraft, extractive_draft
+from assistant.answer.gate import passes
 from assistant.answer.generated import ModelDraft, generated_draft
-from assistant.answer.near_miss import bears_out
+from assistant.answer.question import QuestionAnalysis, analyse_question, is_yes_no
 from assistant.answer.retrieve import Filters, Retriever
 from assistant.answer.short_answer import short_answer_draft
 from assistant.answer.support import SupportScorer
 from assistant.answer.time_window import inside_window
 from assistant.answer.verify import verify
-from assistant.answer.yesno import is_yes_no, yes_no_draft
+from assistant.answer.yesno import yes_no_draft
 from assistant.llm import ChatModel
 from assistant.prompts import PromptSet
 from assistant.settings import Settings
@@ -108,16 +109,15 @@ class AnswerPipeline:
     def gate(
         self,
         req: Request,
-        question: str,
+        qa: QuestionAnalysis,
         scored: list[ScoredSentence],
         passages: list[Passage],
     ) -> bool:
-        """The evidence gate, then (open questions asking for a thing) the near-miss check."""
-        if not passes_gate(scored, passages, self.settings.answering.refusal_threshold):
-            return False
-        if req.options or is_yes_no(question):
-            return True  # options and verdicts refuse by their own rules
-        return bears_out(question, scored, passages, self.settings.answering.near_miss_coverage)
+        """The learned refusal gate (:mod:`.gate`); False means a refusal. A question
+        asked as of a date (or up to a date filter's end) is judged against it too."""
+        dated = req.as_of or (req.filters.date_to if req.filters else None)
+        as_of = self.retriever.reference_date(req.as_of, req.filters) if dated else None
+        return passes(qa, scored, passages, as_of, self.settings.answering.refusal_threshold)
 
     def evidence(
         self, req: Request, question: str, passages: list[Passage], scorer: SupportScorer
@@ -125,12 +125,13 @@ class AnswerPipeline:
         """The scored evidence sentences and whether they pass the gate: those from inside
         the question's time window when they pass it on their own, else all of them (see
         :mod:`.time_window`)."""
-        scored = best_sentences(question, passages, scorer)
+        qa = analyse_question(question)
+        scored = best_sentences(qa, passages, scorer)
         reference = self.retriever.reference_date(req.as_of, req.filters)
         inside = inside_window(question, scored, passages, reference)
-        if inside and self.gate(req, question, inside, passages):
+        if inside and self.gate(req, qa, inside, passages):
             return inside, True
-        return scored, self.gate(req, question, scored, passages)
+        return scored, self.gate(req, qa, scored, passages)
 
     def condense(self, req: Request) -> str:
         """The standalone form of the question."""

@@ -2,29 +2,20 @@
 
 "Which automaker announced it will cut around 14,000 jobs?" wants a name, not a sentence
 about the topic. When a question asks for a name, a number or a date
-(:func:`assistant.answer.spans.asked_kind`), the candidates are the spans of that kind in
-the best-supported evidence sentences that the question does not already state. Each is
-ranked by its sentence's support for the question plus its fit:
+(:attr:`assistant.answer.question.QuestionAnalysis.kind`), the candidates are the spans
+of that kind in the best evidence sentences that the question does not already state.
+Each gets the features of :data:`SPAN_FEATURES` (its sentence's probability of stating
+the answer and its rank, whether the headline names it, whether it opens its sentence,
+whether it reads as a person's name when a person is or is not asked for, how many other
+documents name it, how crowded its sentence is...), and the learned ``span`` model
+(:mod:`.decisions`, fitted by ``benchmarks/fit_decisions.py``) gives each the
+probability that it is the answer. An acronym ("GM") counts as the spelled-out name it
+abbreviates ("General Motors") when that is a candidate too.
 
-* a name that the passage's headline also names (the article is about it),
-* a name near the start of its sentence (its subject, usually the one that acted),
-* a full name (two words or more), or one after a title ("CEO Elon Musk"), when a person
-  is asked for; when a company, place or product is, much less for a name that reads as a
-  person's (:func:`reads_as_person`: after a title, before "said" or "warned", or the
-  surname of such a name elsewhere in the passage: "Brankin warned" after "Lisa Brankin,
-  said"),
-* a sentence that also states the numbers the question states ("112,000 vehicles"),
-* a passage ranked high by retrieval (dense, BM25 and recency together),
-* a little for every other document among the top sentences naming it too,
-
-and less when its sentence lists many candidates of the kind ("GM, Ford, Toyota and
-Volkswagen"), which vouches for none of them. An acronym among the candidates ("GM")
-counts as the spelled-out name it abbreviates ("General Motors") when that is one too.
-The winner opens the answer, followed by the sentence it was taken from, cited:
-``Tesla — Tesla will lay off … [1]``; other quoted sentences must name it too.
-
-:func:`holds_answer` is the other half of the near-miss refusal
-(:mod:`assistant.answer.near_miss`): whether a sentence holds any span of the asked kind.
+The best candidate opens the answer when its probability reaches the model's threshold,
+followed by the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``;
+other quoted sentences must name it too. Below the threshold the answer is the quotes
+alone: a wrong name in bold is worse than none.
 """
 
 from __future__ import annotations
@@ -33,46 +24,57 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.answer.decisions import model
 from assistant.answer.evidence import ScoredSentence
 from assistant.answer.extractive import QuoteDraft
-from assistant.answer.spans import (
-    NAME,
-    NUMBER,
-    Span,
-    asked_kind,
-    asks_person,
-    find_spans,
-    found,
-    key,
-    specifics,
-)
+from assistant.answer.features import new_spans
+from assistant.answer.question import DATE, NAME, NUMBER, QuestionAnalysis, analyse_question
+from assistant.answer.sentences import words
+from assistant.answer.spans import Span, found, key, reads_as_person, titled
 from assistant.types import Passage
 
-# A full name set off by a comma before a verb of saying: "Lisa Brankin, said" or
-# "Kevin Kelly, a spokesman, told" (a company is rarely written so).
-_SAID_AFTER = re.compile(
-    r"^\s*,\s*(?:[^,]{0,60},\s*)?(?:said|says|told|warned|wrote|added|argued|noted|explained"
-    r"|insisted|claimed|stated)\b"
-)
-_TITLED = re.compile(
-    r"\b(?:President|CEO|chief executive|founder|spokes(?:man|woman|person)|Sen\.|Rep\.|Mr\.?"
-    r"|Ms\.?|Mrs\.?|Dr\.?|minister|Minister|Secretary|Chancellor|chairman|chairwoman|analyst"
-    r"|professor|said|says|told)\s*$"
-)
-NUMBER_FIT = 0.1  # the sentence states the numbers the question states (share of them)
-RANK_FIT = 0.05  # x 1 / (1 + the passage's retrieval rank), which weighs BM25 and recency
-# (dev set, open questions: 0 → accuracy 0.74, citation precision 0.84; 0.05 → 0.74, 0.87;
-# 0.1 → 0.70, 0.87)
 TOP = 6  # evidence sentences searched for candidates
-WINDOW = 0.2  # ... within this much support of the best one
-TITLE_FIT = 0.08  # the passage's headline names the candidate
-SUBJECT_FIT = 0.05  # the candidate opens its sentence (within the first few words)
-SUBJECT_CHARS = 25
-PERSON_FIT = 0.05  # a full name when a person is asked for
-NOT_PERSON_FIT = 0.15  # a person's name when a company, place or product is asked for
-# (dev set, open questions: 0.05 → accuracy 0.78; 0.1, 0.15 and 0.25 → 0.80; precision 0.91)
-VOTE = 0.02  # each other document among the top sentences naming the candidate
-LIST_PENALTY = 0.03  # per candidate of the kind beyond two in the same sentence
+SUBJECT_CHARS = 25  # a candidate this close to its sentence's start is its subject
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean|an|i|ic)$")
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:euros?|dollars?|yuan|pounds|yen|won|rupees)\b", re.I)
+
+SPAN_FEATURES = (
+    "sentence_p",  # the sentence model's probability for the candidate's sentence
+    "sentence_rank",  # 1 / (1 + its place among the evidence)
+    "passage_rank",  # 1 / (1 + its passage's retrieval rank)
+    "in_title",  # the passage's headline names it
+    "opens_sentence",  # within the first few characters: the subject, usually
+    "words",  # words in the span / 4
+    "full_or_titled",  # two words or more, or after a title ("CEO Elon Musk")
+    "reads_as_person",
+    "person_asked",
+    "person_for_person",  # full or titled name when a person is asked for
+    "person_for_thing",  # reads as a person's when a company, place or thing is asked for
+    "demonym_for_thing",  # "Norwegian", "German" when a name is asked for
+    "acronym",
+    "numbers_shared",  # share of the question's numbers its sentence states
+    "crowd",  # other candidates of the kind in the same sentence / 4
+    "votes",  # other documents among the top sentences naming it / 4
+    "near_question_words",  # a question word within 40 characters of it
+    "kind_name",
+    "kind_number",
+    "kind_date",
+    "money_for_money",  # a currency in a number when cost or price is asked
+    "after_of_for_counted",  # a count extended to the thing counted ("300 trucks")
+    "rivals",  # 1 / the number of distinct candidates: a lone candidate is likelier right
+)
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A candidate short answer, its evidence sentence and its :data:`SPAN_FEATURES`."""
+
+    span: Span
+    sentence: ScoredSentence
+    features: tuple[float, ...]
+    key: str
 
 
 @dataclass(frozen=True)
@@ -84,87 +86,132 @@ class ShortAnswer:
     score: float
 
 
-def in_question(span: Span, question: str) -> bool:
-    """The question already states this span (a name: any of its longer words)."""
-    q = f" {key(question)} "
-    k = key(span.text)
-    if f" {k} " in q:
-        return True
-    if span.kind == NAME:
-        return any(len(w) > 3 and f" {w} " in q for w in k.split())
-    return False
+def span_candidates(
+    qa: QuestionAnalysis,
+    scored: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    sources: Sequence[str] = (),
+) -> list[SpanCandidate]:
+    """Every candidate of the asked kind in the top evidence sentences, with its features
+    (acronyms folded into the names they abbreviate). A question naming ``sources``
+    takes its candidates from their sentences when it can."""
+    own = [s for s in scored if passages[s.passage].source in sources]
+    scored = own or scored
+    if qa.kind is None or not scored:
+        return []
+    found_in: list[tuple[ScoredSentence, int, Span, list[Span]]] = []
+    docs: dict[str, set[str]] = {}
+    for rank, s in enumerate(scored[:TOP]):
+        passage = passages[s.passage]
+        spans = [sp for sp in new_spans(qa, s.text, qa.kind) if _plausible(sp, s, passage)]
+        for sp in spans:
+            counted = _counted(qa.text, s.text, sp)
+            docs.setdefault(key(counted.text), set()).add(passage.doc_id)
+            found_in.append((s, rank, counted, spans))
+    full_of = _acronyms({key(sp.text): sp.text for _s, _r, sp, _a in found_in})
+    keys = [full_of.get(key(sp.text), key(sp.text)) for _s, _r, sp, _a in found_in]
+    rivals = 1.0 / max(len(set(keys)), 1)
+    out = []
+    for (s, rank, sp, spans), k in zip(found_in, keys, strict=True):
+        votes = len(docs.get(k, set()) | docs.get(key(sp.text), set())) - 1
+        feats = (*_features(qa, s, rank, sp, spans, votes, passages), rivals)
+        out.append(SpanCandidate(sp, s, feats, k))
+    return out
 
 
-def new_spans(question: str, sentence: str, kind: str) -> list[Span]:
-    """The spans of ``kind`` in ``sentence`` that ``question`` does not state."""
-    return [s for s in find_spans(sentence, kind) if not in_question(s, question)]
+def _features(
+    qa: QuestionAnalysis,
+    s: ScoredSentence,
+    rank: int,
+    sp: Span,
+    spans: Sequence[Span],
+    votes: int,
+    passages: Sequence[Passage],
+) -> tuple[float, ...]:
+    passage = passages[s.passage]
+    name = sp.kind == NAME
+    person = name and reads_as_person(sp, s.text, passage.text)
+    full = name and (len(sp.text.split()) >= 2 or titled(s.text, sp.start))
+    shared = sum(found(n, s.text) for n in qa.numbers) / len(qa.numbers) if qa.numbers else 0.0
+    near = s.text[max(0, sp.start - 40) : sp.end + 40].lower()
+    return (
+        s.p,
+        1.0 / (1 + rank),
+        1.0 / (1 + s.passage),
+        float(f" {key(sp.text)} " in f" {key(passage.title)} "),
+        float(sp.start <= SUBJECT_CHARS),
+        len(sp.text.split()) / 4.0,
+        float(full),
+        float(person),
+        float(qa.person),
+        float(qa.person and full),
+        float(not qa.person and person),
+        float(name and not qa.person and bool(_DEMONYM.match(sp.text))),
+        float(name and sp.text.isupper() and 2 <= len(sp.text) <= 5),
+        shared,
+        max(0, len(spans) - 1) / 4.0,
+        votes / 4.0,
+        float(any(t in near for t in _question_words(qa))),
+        float(qa.kind == NAME),
+        float(qa.kind == NUMBER),
+        float(qa.kind == DATE),
+        float(qa.money and bool(_CURRENCY.search(sp.text))),
+        float(sp.kind == NUMBER and " " in sp.text.strip() and not sp.text[-1].isdigit()),
+    )
 
 
-def holds_answer(question: str, sentence: str) -> bool:
-    """True when ``sentence`` holds a span of the kind ``question`` asks for (or the
-    question asks for no particular kind)."""
-    kind = asked_kind(question)
-    return kind is None or bool(new_spans(question, sentence, kind))
+def _question_words(qa: QuestionAnalysis) -> list[str]:
+    return [w.lower() for w in words(qa.text) if len(w) > 3 and w.lower() not in _QUESTION_STOP]
+
+
+_QUESTION_STOP = frozenset("which what when where whose that this with from have been".split())
 
 
 def find_short_answer(
-    question: str,
+    question: str | QuestionAnalysis,
     scored: Sequence[ScoredSentence],
     passages: Sequence[Passage],
     sources: Sequence[str] = (),
 ) -> ShortAnswer | None:
-    """The best-ranked candidate of the asked kind (see the module docstring), or None.
-    A question naming ``sources`` takes its answer from their sentences when it can."""
-    kind = asked_kind(question)
-    own = [s for s in scored if passages[s.passage].source in sources]
-    scored = own or scored
-    if kind is None or not scored:
+    """The most probable candidate (see the module docstring), or None when none
+    reaches the ``span`` model's threshold."""
+    ranked = ranked_candidates(question, scored, passages, sources)
+    if not ranked or ranked[0][1] < model("span").threshold:
         return None
-    top = [s for s in scored[:TOP] if s.score >= scored[0].score - WINDOW]
-    numbers = [sp for sp in specifics(question) if sp.kind == NUMBER]
-    best: dict[str, tuple[float, ScoredSentence, Span]] = {}
-    docs: dict[str, set[str]] = {}
-    for s in top:
-        passage = passages[s.passage]
-        spans = [sp for sp in new_spans(question, s.text, kind) if _plausible(sp, s, passage)]
-        title = f" {key(passage.title)} "
-        shared = sum(found(n, s.text) for n in numbers) / len(numbers) if numbers else 0.0
-        crowd = LIST_PENALTY * max(0, len(spans) - 2)
-        for sp in (_counted(question, s.text, x) for x in spans):
-            k = key(sp.text)
-            total = s.score + _fit(question, sp, s.text, title, passage.text)
-            total += NUMBER_FIT * shared - crowd
-            total += RANK_FIT / (1 + s.passage)
-            docs.setdefault(k, set()).add(passage.doc_id)
-            if k not in best or total > best[k][0]:
-                best[k] = (total, s, sp)
-    if not best:
-        return None
-    _fold_acronyms(best, docs)
-
-    def ranked(k: str) -> float:
-        return best[k][0] + VOTE * (len(docs[k]) - 1)
-
-    winner = max(best, key=ranked)
-    _total, sentence, span = best[winner]
-    return ShortAnswer(span.text, sentence, ranked(winner))
+    best, p = ranked[0]
+    # the spelled-out name's own sentence names it in full
+    full = [c for c, _p in ranked if c.key == best.key and key(c.span.text) == best.key]
+    if full and key(best.span.text) != best.key:
+        best = full[0]
+    return ShortAnswer(best.span.text, best.sentence, p)
 
 
-def _fold_acronyms(
-    best: dict[str, tuple[float, ScoredSentence, Span]], docs: dict[str, set[str]]
-) -> None:
-    """An acronym candidate ("GM") joins the spelled-out candidate it abbreviates
-    ("General Motors"): one entity, named in full, from the full name's own sentence."""
-    for k, (total, _s, span) in list(best.items()):
-        if not (span.kind == NAME and span.text.isupper() and 2 <= len(span.text) <= 5):
-            continue
-        full = next((f for f in best if f != k and _initials(best[f][2].text) == span.text), None)
-        if full is None:
-            continue
-        if total > best[full][0]:
-            best[full] = (total, best[full][1], best[full][2])
-        docs[full] |= docs.pop(k)
-        del best[k]
+def ranked_candidates(
+    question: str | QuestionAnalysis,
+    scored: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    sources: Sequence[str] = (),
+) -> list[tuple[SpanCandidate, float]]:
+    """Every candidate with the ``span`` model's probability that it is the answer, most
+    probable first."""
+    qa = question if isinstance(question, QuestionAnalysis) else analyse_question(question)
+    cands = span_candidates(qa, scored, passages, sources)
+    if not cands:
+        return []
+    p = model("span").prob(np.asarray([c.features for c in cands]))
+    order = np.argsort(-p, kind="stable")
+    return [(cands[i], float(p[i])) for i in order]
+
+
+def _acronyms(texts: dict[str, str]) -> dict[str, str]:
+    """Acronym key → the key of the spelled-out name it abbreviates, when both occur."""
+    out = {}
+    for k, text in texts.items():
+        if text.isupper() and 2 <= len(text) <= 5:
+            full = next((f for f, t in texts.items() if f != k and _initials(t) == text), None)
+            if full is not None:
+                out[k] = full
+    return out
 
 
 def _initials(name: str) -> str:
@@ -235,37 +282,3 @@ def short_answer_draft(
         and f" {key(found.text)} " in f" {key(s.text)} "
     ]
     return QuoteDraft([first, *rest][:max_sentences], lead=f"{found.text} — ", short=found.text)
-
-
-def _fit(question: str, span: Span, sentence: str, title: str, passage: str) -> float:
-    if span.kind != NAME:
-        return 0.0
-    fit = TITLE_FIT if f" {key(span.text)} " in title else 0.0
-    if span.start <= SUBJECT_CHARS:
-        fit += SUBJECT_FIT
-    if asks_person(question):
-        full_or_titled = len(span.text.split()) >= 2 or _titled(sentence, span.start)
-        fit += PERSON_FIT if full_or_titled else 0.0
-    elif reads_as_person(span, sentence, passage):
-        fit -= NOT_PERSON_FIT  # "Lisa Brankin" is not the car company asked for
-    return fit
-
-
-def reads_as_person(span: Span, sentence: str, passage: str) -> bool:
-    """The name reads as a person's: after a title ("CEO Elon Musk"), a full name before
-    ", said" ("Lisa Brankin, said"), or one word that ends a full name read so elsewhere
-    in the passage ("Musk" after "CEO Elon Musk"; "Brankin warned" after "Lisa Brankin,
-    said"). A company speaks too, so "Ford said" alone is not a person's."""
-    if _titled(sentence, span.start):
-        return True
-    if " " in span.text:
-        return bool(_SAID_AFTER.match(sentence[span.end :]))
-    for m in re.finditer(rf"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+{re.escape(span.text)}\b", passage):
-        if _titled(passage, m.start()) or _SAID_AFTER.match(passage[m.end() :]):
-            return True
-    return False
-
-
-def _titled(text: str, start: int) -> bool:
-    """A title or a verb of saying just before ``start`` ("CEO Elon Musk", "said Musk")."""
-    return bool(_TITLED.search(text[max(0, start - 30) : start]))

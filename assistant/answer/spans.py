@@ -280,3 +280,36 @@ _UNIT_CLASSES = (
 
 def _units(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _UNIT_CLASSES if pattern.search(text))
+
+
+# A full name set off by a comma before a verb of saying: "Lisa Brankin, said" or
+# "Kevin Kelly, a spokesman, told" (a company is rarely written so).
+_SAID_AFTER = re.compile(
+    r"^\s*,\s*(?:[^,]{0,60},\s*)?(?:said|says|told|warned|wrote|added|argued|noted|explained"
+    r"|insisted|claimed|stated)\b"
+)
+_TITLED = re.compile(
+    r"\b(?:President|CEO|chief executive|founder|spokes(?:man|woman|person)|Sen\.|Rep\.|Mr\.?"
+    r"|Ms\.?|Mrs\.?|Dr\.?|minister|Minister|Secretary|Chancellor|chairman|chairwoman|analyst"
+    r"|professor|said|says|told)\s*$"
+)
+
+
+def reads_as_person(span: Span, sentence: str, passage: str) -> bool:
+    """The name reads as a person's: after a title ("CEO Elon Musk"), a full name before
+    ", said" ("Lisa Brankin, said"), or one word that ends a full name read so elsewhere
+    in the passage ("Musk" after "CEO Elon Musk"; "Brankin warned" after "Lisa Brankin,
+    said"). A company speaks too, so "Ford said" alone is not a person's."""
+    if titled(sentence, span.start):
+        return True
+    if " " in span.text:
+        return bool(_SAID_AFTER.match(sentence[span.end :]))
+    for m in re.finditer(rf"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+{re.escape(span.text)}\b", passage):
+        if titled(passage, m.start()) or _SAID_AFTER.match(passage[m.end() :]):
+            return True
+    return False
+
+
+def titled(text: str, start: int) -> bool:
+    """A title or a verb of saying just before ``start`` ("CEO Elon Musk", "said Musk")."""
+    return bool(_TITLED.search(text[max(0, start - 30) : start]))

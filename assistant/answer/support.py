@@ -39,6 +39,11 @@ class SupportScorer:
         claim_terms = terms(claim)
         return np.array([overlap(claim_terms, terms(s)) for s in sentences], dtype=np.float32)
 
+    @staticmethod
+    def combine(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """The support score from clipped cosine similarities and term overlaps."""
+        return (COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * lexical).astype(np.float32)
+
     def score(
         self,
         claim: str,
@@ -56,4 +61,4 @@ class SupportScorer:
             vectors = self.vectors(sentences)
         cosine = np.clip(vectors @ self.embedder.embed_one(claim), 0.0, 1.0)
         lex = self.lexical(claim, sentences) if lexical is None else lexical
-        return (COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * lex).astype(np.float32)
+        return self.combine(cosine, lex)

@@ -20,38 +20,14 @@ A document without a date counts as inside: nothing says it is not.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
 from assistant.answer.claims.dates import parse_published
 from assistant.answer.evidence import ScoredSentence
+from assistant.answer.question import window_days
 from assistant.types import Passage
 
 GRACE_DAYS = 3
-# (phrase, days back from the reference date); the first phrase found in the question wins.
-_WINDOWS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
-    (re.compile(rf"\b(?:{p})\b", re.IGNORECASE), days)
-    for p, days in (
-        (r"today|tonight|this morning|this afternoon", 1),
-        (r"yesterday", 2),
-        (r"(?:this|past) (?:week|weekend)|(?:past|last) (?:seven|7) days", 7),
-        (r"last week(?:end)?", 14),
-        (r"(?:this|past) month|(?:past|last) (?:30|thirty) days", 31),
-        (r"recent(?:ly)?|latest|newest", 31),
-        (r"last month", 62),
-        (r"(?:this|past) year", 366),
-        (r"last year", 731),
-    )
-)
-
-
-def window_days(question: str) -> int | None:
-    """How many days back the question's own time phrase reaches ("this week" → 7), or
-    None when it names no window."""
-    for pattern, days in _WINDOWS:
-        if pattern.search(question):
-            return days
-    return None
 
 
 def inside_window(

@@ -10,14 +10,13 @@ sentence (from its named source when it names one), and the verdict follows:
   ``published_at`` of the two parts' evidence, or a date the question states for a part;
   the answer says so: "Yes — The Verge's article (2023-10-12) came before TechCrunch's
   (2023-11-02): … [1] … [2]";
-* **consistency / similarity** ("is there consistency", "similar", "the same"): Yes when
-  every part's source has evidence on it (support :data:`EVIDENCE_FLOOR`); an "or do
-  they differ" question answers "Similar" or "Different";
-* **difference** ("a different figure", "differ"): Yes when the parts' evidence states
-  different numbers, No when the same;
-* **plain claims** ("Does A suggest X, while B suggests Y?"): Yes when every part's best
-  evidence bears it out (support :data:`CLAIM_SUPPORT`) with the same polarity (one
-  saying "not", "never", "won't" and the other not is a contradiction); otherwise No.
+* **everything else** (consistency, similarity, difference, plain claims such as "Does A
+  suggest X, while B suggests Y?") is decided by the learned ``verdict`` model
+  (:mod:`.decisions`, fitted by ``benchmarks/fit_decisions.py`` on the multi-hop set)
+  from :func:`verdict_features`: how well each part's evidence supports its claim,
+  whether claim and evidence differ in negation, whether the parts state different
+  numbers, and what kind of comparison is asked; an "or do they differ" question
+  answers "Similar" or "Different".
 
 With no supporting evidence for any part the answer is a refusal. Each part's evidence
 is quoted and cited after the verdict.
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.decisions import model
 from assistant.answer.evidence import (
     PRESELECT,
     ScoredSentence,
@@ -43,13 +43,6 @@ from assistant.answer.support import SupportScorer
 from assistant.types import Passage
 
 EVIDENCE_FLOOR = 0.25  # a part has evidence at all from here (its source says something)
-CLAIM_SUPPORT = 0.55  # a part's claim is borne out from here (dev set: 0.60 for a "yes"
-# against 0.44 and 0.47 for the two "no" claims; it rests on three questions)
-_YES_NO = re.compile(
-    r"^\s*(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
-    r"|,\s*(?:is|was|are|were)\s+there\b|\bis\s+there\s+(?:any\s+)?(?:consistency|a difference)",
-    re.IGNORECASE,
-)
 _ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to)\b", re.IGNORECASE)
 _SAME = re.compile(r"\b(consisten\w*|similar\w*|the same|agree\w*|align\w*)\b", re.IGNORECASE)
 _DIFFERENT = re.compile(r"\b(differen\w*|differ|contrast\w*|diverg\w*)\b", re.IGNORECASE)
@@ -79,11 +72,6 @@ class Part:
     evidence: ScoredSentence | None = None
 
 
-def is_yes_no(question: str) -> bool:
-    """A question answered by Yes/No (or Similar/Different), not by a quote."""
-    return bool(_YES_NO.search(question))
-
-
 def split_parts(question: str, source_names: Sequence[str]) -> list[str]:
     """The question's clauses, one claim each; a question with one clause per named source
     but a shared claim ("Between A and B, is there consistency in X?") gives one part per
@@ -108,13 +96,13 @@ def claim_text(part: str, sources: Sequence[str]) -> str:
     return " ".join(text.split())
 
 
-def yes_no_draft(
+def question_parts(
     question: str,
     passages: list[Passage],
     scorer: SupportScorer,
     sources_of: Callable[[str], tuple[str, ...]],
-) -> QuoteDraft | None:
-    """The verdict and its evidence (see the module docstring), or None: refuse."""
+) -> tuple[str | None, list[Part]]:
+    """The order word the question asks about (or None) and its parts with their evidence."""
     all_sources = sources_of(question)
     order = asks_order(question)
     pieces = _ORDER.split(question, maxsplit=1)[::2] if order else None
@@ -122,11 +110,20 @@ def yes_no_draft(
         _with_evidence(Part(p, sources_of(p) or ()), passages, scorer)
         for p in pieces or split_parts(question, all_sources)
     ]
+    return order, parts
+
+
+def yes_no_draft(
+    question: str,
+    passages: list[Passage],
+    scorer: SupportScorer,
+    sources_of: Callable[[str], tuple[str, ...]],
+) -> QuoteDraft | None:
+    """The verdict and its evidence (see the module docstring), or None: refuse."""
+    order, parts = question_parts(question, passages, scorer, sources_of)
     if not any(_has_evidence(p) for p in parts):
         return None
     lead = _verdict(question, order, parts, passages)
-    if lead is None:
-        return None
     quoted: dict[tuple[int, int], ScoredSentence] = {}
     for p in parts:
         if p.evidence is not None and _has_evidence(p):
@@ -143,19 +140,63 @@ def asks_order(question: str) -> str | None:
     return m.group(1).lower()
 
 
+VERDICT_FEATURES = (
+    "min_support",  # the weakest part's evidence support (0 without evidence)
+    "mean_support",
+    "max_support",
+    "polarity_mismatch",  # share of parts whose evidence and claim differ in negation
+    "question_negated",  # "Was there no change …?"
+    "asks_same",  # consistency, similarity, agreement
+    "asks_different",
+    "numbers_differ",  # +1 the parts' evidence states different numbers, -1 the same, 0
+    "asks_order_undated",  # an order question whose dates could not be read
+    "parts",  # number of parts / 4
+    "distinct_documents",  # share of parts whose evidence is from a document of its own
+)
+
+
+def verdict_features(
+    question: str, order: str | None, parts: Sequence[Part], passages: list[Passage]
+) -> list[float]:
+    """The :data:`VERDICT_FEATURES` of a yes/no question's parts."""
+    support = [p.evidence.score if p.evidence is not None else 0.0 for p in parts] or [0.0]
+    with_evidence = [p for p in parts if p.evidence is not None]
+    mismatch = [
+        bool(_NEGATION.search(p.claim)) != bool(_NEGATION.search(p.evidence.text))
+        for p in with_evidence
+        if p.evidence is not None
+    ]
+    differ = _difference_verdict(parts)
+    docs = {passages[p.evidence.passage].doc_id for p in with_evidence if p.evidence is not None}
+    return [
+        min(support),
+        float(np.mean(support)),
+        max(support),
+        float(np.mean(mismatch)) if mismatch else 0.0,
+        float(bool(_NEGATION.search(question))),
+        float(bool(_SAME.search(question))),
+        float(bool(_DIFFERENT.search(question))),
+        {"Yes — ": 1.0, "No — ": -1.0}.get(differ or "", 0.0),
+        float(order is not None),
+        len(parts) / 4.0,
+        len(docs) / max(len(parts), 1),
+    ]
+
+
 def _verdict(
     question: str, order: str | None, parts: Sequence[Part], passages: list[Passage]
-) -> str | None:
+) -> str:
+    """The dates decide an order question when both parts have one; otherwise the
+    learned ``verdict`` model (:mod:`.decisions`) does, from :func:`verdict_features`."""
     if order and len(parts) >= 2:
-        return _order_verdict(order, parts, passages)
-    if _SAME.search(question):
-        together = all(_has_evidence(p) for p in parts)
-        if _ALTERNATIVE.search(question):
-            return "Similar — " if together else "Different — "
-        return "Yes — " if together else "No — "
-    if _DIFFERENT.search(question):
-        return _difference_verdict(parts)
-    return "Yes — " if all(_agrees(p) for p in parts) else "No — "
+        lead = _order_verdict(order, parts, passages)
+        if lead is not None:
+            return lead
+    m = model("verdict")
+    yes = float(m.prob(np.asarray(verdict_features(question, order, parts, passages)))[0])
+    if _SAME.search(question) and _ALTERNATIVE.search(question):
+        return "Similar — " if yes >= m.threshold else "Different — "
+    return "Yes — " if yes >= m.threshold else "No — "
 
 
 def _with_evidence(part: Part, passages: list[Passage], scorer: SupportScorer) -> Part:
@@ -179,13 +220,6 @@ def _with_evidence(part: Part, passages: list[Passage], scorer: SupportScorer) -
 
 def _has_evidence(part: Part) -> bool:
     return part.evidence is not None and part.evidence.score >= EVIDENCE_FLOOR
-
-
-def _agrees(part: Part) -> bool:
-    """Borne out by its evidence, with the same polarity as the claim."""
-    if part.evidence is None or part.evidence.score < CLAIM_SUPPORT:
-        return False
-    return bool(_NEGATION.search(part.claim)) == bool(_NEGATION.search(part.evidence.text))
 
 
 def _difference_verdict(parts: Sequence[Part]) -> str | None:

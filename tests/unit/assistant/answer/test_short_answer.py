@@ -1,12 +1,23 @@
-"""The short answer and the near-miss refusal over hand-made passages (real embedding model)."""
+"""The short answer and the near-miss refusal over hand-made passages (real embedding model,
+the learned decisions as shipped)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from assistant.answer.decisions import model
 from assistant.answer.evidence import best_sentences
-from assistant.answer.near_miss import bears_out
-from assistant.answer.short_answer import ShortAnswer, find_short_answer, reads_as_person
+from assistant.answer.gate import passes
+from assistant.answer.question import analyse_question
+from assistant.answer.short_answer import (
+    ShortAnswer,
+    SpanCandidate,
+    find_short_answer,
+    ranked_candidates,
+    reads_as_person,
+)
 from assistant.answer.spans import NAME, Span
 from assistant.answer.support import SupportScorer
 from assistant.settings import Settings
@@ -46,27 +57,49 @@ def test_short_answer_names_the_asked_thing_from_its_sentence(
     scorer: SupportScorer, passages: list[Passage]
 ) -> None:
     question = "Which automaker announced it will cut around 14,000 jobs?"
-    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
-    assert found is not None and found.text == "Tesla"
-    assert found.sentence.text.startswith("Tesla will lay off")
-    assert found.text in found.sentence.text
+    best, _p = _best(scorer, question, passages)
+    assert best.span.text == "Tesla"
+    assert best.sentence.text.startswith("Tesla will lay off")
+    assert best.span.text in best.sentence.text
 
 
 def test_short_answer_is_a_number_for_how_many(
     scorer: SupportScorer, passages: list[Passage]
 ) -> None:
     question = "How many jobs will Tesla cut?"
-    found = find_short_answer(question, best_sentences(question, passages, scorer), passages)
-    assert found is not None and found.text in {"about 14,000 jobs", "more than 10%"}
+    best, _p = _best(scorer, question, passages)
+    assert best.span.text in {"about 14,000 jobs", "more than 10%"}
 
 
 def test_near_miss_is_refused_and_the_real_question_is_not(
     scorer: SupportScorer, passages: list[Passage]
 ) -> None:
     missing = "Which automaker announced it will cut 1,100 jobs at its plant in Luton?"
-    assert not bears_out(missing, best_sentences(missing, passages, scorer), passages)
     real = "Which automaker will lay off workers according to an internal memo?"
-    assert bears_out(real, best_sentences(real, passages, scorer), passages)
+    for question, answered in ((missing, False), (real, True)):
+        qa = analyse_question(question)
+        found = _as_retrieved(scorer, question, passages)
+        assert passes(qa, best_sentences(qa, found, scorer), found) is answered, question
+
+
+def _as_retrieved(scorer: SupportScorer, question: str, passages: list[Passage]) -> list[Passage]:
+    """``passages`` with the dense similarity to ``question`` that retrieval would give."""
+    q = scorer.embedder.embed_one(question)
+    return [
+        dataclasses.replace(p, similarity=float(scorer.embedder.embed_one(p.text) @ q))
+        for p in passages
+    ]
+
+
+def _best(
+    scorer: SupportScorer, question: str, passages: list[Passage]
+) -> tuple[SpanCandidate, float]:
+    """The most probable candidate short answer and its probability (the threshold that
+    decides whether it is shown is the fit's; these hand-made passages have no retrieval
+    context to be confident in)."""
+    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    assert ranked, question
+    return ranked[0]
 
 
 def _short_answer(scorer: SupportScorer, question: str, text: str, title: str) -> ShortAnswer:
@@ -90,7 +123,11 @@ def test_a_persons_name_is_not_the_company_asked_for(scorer: SupportScorer) -> N
         "the plan, Brankin warned."
     )
     question = "Which car company has criticised the decision to delay the 2030 ban?"
-    assert _short_answer(scorer, question, text, "Ban delay").text == "Volta Motors"
+    passages = [Passage("c", "d", text, "Ban delay", "Wire", None, None, 0, len(text), 1.0)]
+    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    assert ranked[0][0].span.text == "Volta Motors", ranked
+    # the chair's name ranks below the company's, and far below the short answer's threshold
+    assert all(p < model("span").threshold for c, p in ranked if "Brankin" in c.span.text)
 
 
 ELSEWHERE = "Its UK chair, Lisa Brankin, said so. Tesla CEO Elon Musk wrote to staff."

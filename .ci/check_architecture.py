@@ -9,6 +9,13 @@ Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``
   ``ui`` and ``app.py`` use only the public ``assistant`` package (``from assistant import
   …``), never its inner modules, and never ``index``.
 * **cycles** — no import cycle between modules (counting module-level imports).
+* **private names** — no module imports another module's private name (``_helper``,
+  ``_PATTERN``): stages share the analysis layer's public functions, not each other's
+  insides.
+
+Relative imports (``from .text import stem``, ``from . import x``) count like absolute
+ones. ``python .ci/check_architecture.py [ROOT]`` checks the tree at ROOT (default: this
+repository).
 * **length** — no function or method longer than ``MAX_LINES`` lines.
 
 Exit code 1 with one line per problem, 0 when everything holds.
@@ -42,6 +49,15 @@ def modules() -> dict[str, Path]:
     return found
 
 
+def _absolute(path: Path, name: str, node: ast.ImportFrom) -> str:
+    """The module a ``from … import`` names, relative levels resolved against ``name``."""
+    if node.level == 0:
+        return node.module or ""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
     """(imported module, line, at module level) for every import of ``path``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -51,10 +67,31 @@ def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno, id(node) in top
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.module, node.lineno, id(node) in top
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            module = _absolute(path, name, node)
+            yield module, node.lineno, id(node) in top
             for alias in node.names:  # "from index.store import bm25" imports a module too
-                yield f"{node.module}.{alias.name}", node.lineno, id(node) in top
+                yield f"{module}.{alias.name}", node.lineno, id(node) in top
+
+
+def private_imports(mods: dict[str, Path]) -> list[str]:
+    """Imports of another module's private name (``from .x import _helper``)."""
+    problems = []
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or node.level):
+                continue
+            module = _absolute(path, name, node)
+            if module.split(".")[0] not in LAYER:
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: {name} imports the private "
+                        f"name {alias.name} of {module}"
+                    )
+    return problems
 
 
 def _type_checking_only(path: Path) -> set[int]:
@@ -135,9 +172,12 @@ def long_functions(mods: dict[str, Path]) -> list[str]:
 
 def main() -> int:
     """Print every problem; exit 1 if there is any."""
+    global ROOT
+    if len(sys.argv) > 1:
+        ROOT = Path(sys.argv[1]).resolve()
     mods = modules()
     problems, graph = flow_problems(mods)
-    problems += cycles(graph) + long_functions(mods)
+    problems += cycles(graph) + private_imports(mods) + long_functions(mods)
     for line in problems:
         print(line)
     print(

@@ -102,6 +102,17 @@ def _fresh_venv(where: Path, index_root: Path) -> tuple[Path, dict[str, str]]:
     return where / "bin" / "python", env
 
 
+def _install(python: Path, lock: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The Makefile's install script on ``lock``."""
+    return subprocess.run(
+        ["bash", str(INSTALL), str(python), str(lock)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def _installed_b(python: Path, env: dict[str, str]) -> str:
     out = subprocess.run(
         [str(python), "-c", "import evlock_b; print(evlock_b.VERSION)"],
@@ -119,13 +130,7 @@ def test_the_locked_version_is_installed_though_a_newer_one_is_offered(
     root, wheels = index
     lock = _lock(tmp_path / "lock.txt", wheels, ["a", "b1"])
     python, env = _fresh_venv(tmp_path / "venv", root)
-    done = subprocess.run(
-        ["bash", str(INSTALL), str(python), str(lock)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _install(python, lock, env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert _installed_b(python, env) == "1.0"
 
@@ -152,13 +157,7 @@ def test_a_dependency_missing_from_the_lock_is_an_error_naming_it(
     root, wheels = index
     lock = _lock(tmp_path / "lock.txt", wheels, ["a"])  # evlock-b left out
     python, env = _fresh_venv(tmp_path / "venv", root)
-    done = subprocess.run(
-        ["bash", str(INSTALL), str(python), str(lock)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _install(python, lock, env)
     assert done.returncode != 0
     assert "evlock-b" in done.stderr and "not installed" in done.stderr, done.stderr
     assert _installed_b(python, env) == ""  # nothing was fetched behind the lock's back

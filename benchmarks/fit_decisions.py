@@ -11,7 +11,7 @@ measured on both parts and on all of dev, which no fit ever sees. Every question
 as users ask it, without options, ``as_of`` its date, and retrieved with the default
 settings, exactly as the pipeline does.
 
-Five logistic models (scikit-learn, L2, standardised features), fitted in the order the
+Six logistic models (scikit-learn, L2, standardised features), fitted in the order the
 pipeline applies them (:mod:`assistant.answer.decisions`):
 
 1. ``preselect``: on every candidate sentence, the sentence features without the
@@ -31,9 +31,11 @@ pipeline applies them (:mod:`assistant.answer.decisions`):
 5. ``span``: on the candidate short answers of the answerable questions that ask for a
    name, number or date, the features of
    :data:`assistant.answer.short_answer.SPAN_FEATURES`; label: the span is the gold
-   answer (holds it, or is most of it). Threshold: the lowest from 0.5 up whose fit-part
-   accuracy (with a short answer above it, the quotes alone below) is within one
-   standard error of the best.
+   answer (holds it, or is most of it). It ranks the candidates.
+6. ``show``: on the same questions, from the best candidate's probability, its lead over
+   the second and the number of candidates; label: the best candidate is right.
+   Threshold: the lowest from 0.5 up whose fit-part accuracy (with a short answer above
+   it, the quotes alone below) is within one standard error of the best.
 
 The sentence model's own threshold decides which sentences are quoted beside the best
 one: the one that maximises answer accuracy plus citation precision on the fit parts.
@@ -74,7 +76,13 @@ from assistant.answer.evidence import (
 from assistant.answer.extractive import select_answer
 from assistant.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features
 from assistant.answer.question import analyse_question
-from assistant.answer.short_answer import SPAN_FEATURES, SpanCandidate, span_candidates
+from assistant.answer.short_answer import (
+    SHOW_FEATURES,
+    SPAN_FEATURES,
+    SpanCandidate,
+    show_features,
+    span_candidates,
+)
 from assistant.answer.support import SupportScorer
 from assistant.answer.yesno import VERDICT_FEATURES, question_parts, verdict_features
 from assistant.eval.harness import prepare
@@ -272,7 +280,7 @@ def fit_quote_threshold(
 
 def fit_span(
     items: Sequence[Item], scored: dict[str, list[ScoredSentence]], sentence: LogisticModel
-) -> tuple[LogisticModel, dict[str, Any]]:
+) -> tuple[LogisticModel, LogisticModel, dict[str, Any]]:
     """Model 5: which candidate span is the short answer, and from what probability a
     short answer opens the answer at all (quoting alone below it; see the threshold's
     rule below)."""
@@ -296,12 +304,21 @@ def fit_span(
     y = np.concatenate([r[2] for r in fit])
     m = fit_logistic(x, y, SPAN_FEATURES)
 
+    def shown(r: tuple[Item, list[SpanCandidate], np.ndarray, bool]) -> tuple[list[float], bool]:
+        p = m.prob(np.asarray([c.features for c in r[1]]))
+        order = np.argsort(-p, kind="stable")
+        return show_features([float(p[i]) for i in order]), bool(r[2][order[0]])
+
+    # The show model: is the best candidate right, from its probability and its lead?
+    sx, sy = zip(*(shown(r) for r in fit), strict=True)
+    show = fit_logistic(np.asarray(sx), np.asarray(sy), SHOW_FEATURES)
+
     def outcome(r: tuple[Item, list[SpanCandidate], np.ndarray, bool]) -> tuple[float, bool, bool]:
         it, cands, labels, quotes_ok = r
         p = m.prob(np.asarray([c.features for c in cands]))
         i = int(np.argmax(p))
         short_ok = bool(labels[i]) or contains(cands[i].sentence.text, it.answer)
-        return float(p[i]), short_ok, quotes_ok
+        return float(show.prob(np.asarray(shown(r)[0]))[0]), short_ok, quotes_ok
 
     fit_out = [outcome(r) for r in fit]
 
@@ -315,7 +332,7 @@ def fit_span(
     top = max(accuracy(t) for t in grid)
     se = float(np.sqrt(top * (1 - top) / max(len(fit_out), 1)))
     best_t = min(t for t in grid if accuracy(t) >= top - se)
-    m = LogisticModel(m.features, m.mean, m.scale, m.coef, m.intercept, best_t)
+    show = LogisticModel(show.features, show.mean, show.scale, show.coef, show.intercept, best_t)
     figs: dict[str, Any] = {}
     for name in sorted({f"{r[0].set}/{r[0].part}" for r in rows.values()}):
         group = [r for r in rows.values() if f"{r[0].set}/{r[0].part}" == name]
@@ -340,7 +357,7 @@ def fit_span(
             ),
             "right_quotes_alone": round(float(np.mean([o[2] for o in outs])), 3),
         }
-    return m, figs
+    return m, show, figs
 
 
 def _span_right(span: str, gold: str) -> bool:
@@ -515,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     sentence, quote_figs = fit_quote_threshold(items, scored, sentence)
     figs = figures(items, scored, feats, pre, answerable)
     verdict, verdict_figs = fit_verdict(items)
-    span, span_figs = fit_span(items, scored, sentence)
+    span, show, span_figs = fit_span(items, scored, sentence)
     data = {
         "_comment": "Written by benchmarks/fit_decisions.py; do not edit by hand. "
         "Models: assistant/answer/decisions.py. Figures: 'fit' parts were fitted on, "
@@ -532,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
             "answerable": answerable.to_dict(),
             "verdict": verdict.to_dict(),
             "span": span.to_dict(),
+            "show": show.to_dict(),
         },
         "figures": figs,
         "quote_figures": quote_figs,

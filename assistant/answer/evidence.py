@@ -103,7 +103,8 @@ def cheap_features(
     qa: QuestionAnalysis, cands: Sequence[Candidate], passages: Sequence[Passage]
 ) -> np.ndarray:
     """The :data:`SENTENCE_FEATURES` of ``cands``, the embedding similarity left at 0."""
-    rows = [sentence_features(qa, c, passages[c.passage], c.passage, 0.0) for c in cands]
+    best = max((p.score for p in passages), default=0.0)
+    rows = [sentence_features(qa, c, passages[c.passage], best, 0.0) for c in cands]
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
 
 

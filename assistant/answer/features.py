@@ -41,7 +41,7 @@ SENTENCE_FEATURES = (
     "cosine",  # embedding similarity of sentence and question
     "overlap",  # share of the question's content words in the sentence
     "title_overlap",  # ... in the passage's headline
-    "rank_prior",  # 1 / (1 + the passage's retrieval rank)
+    "retrieval_score",  # the passage's fused retrieval score, as a share of the best one's
     "passage_similarity",  # the passage's dense similarity to the question
     "opens_passage",  # the passage's first sentence
     "opens_long_passage",  # ... of a passage of more than three sentences (an article)
@@ -121,9 +121,10 @@ def coverage(spans: Sequence[Span], text: str) -> float:
 
 
 def sentence_features(
-    qa: QuestionAnalysis, cand: Candidate, passage: Passage, rank: int, cosine: float
+    qa: QuestionAnalysis, cand: Candidate, passage: Passage, best_score: float, cosine: float
 ) -> list[float]:
-    """The :data:`SENTENCE_FEATURES` of one candidate (``rank``: its passage's rank)."""
+    """The :data:`SENTENCE_FEATURES` of one candidate (``best_score``: the fused retrieval
+    score of the best passage)."""
     text = cand.text
     sent_terms = terms(text)
     q_terms = set(qa.terms)
@@ -140,7 +141,7 @@ def sentence_features(
         cosine,
         overlap(q_terms, sent_terms),
         overlap(q_terms, terms(passage.title)),
-        1.0 / (1 + rank),
+        passage.score / best_score if best_score > 0 else 0.0,
         passage.similarity,
         float(cand.start == 0),
         float(cand.start == 0 and passage.text.count(". ") > 2),

@@ -12,10 +12,12 @@ documents name it, how crowded its sentence is...), and the learned ``span`` mod
 probability that it is the answer. An acronym ("GM") counts as the spelled-out name it
 abbreviates ("General Motors") when that is a candidate too.
 
-The best candidate opens the answer when its probability reaches the model's threshold,
-followed by the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``;
-other quoted sentences must name it too. Below the threshold the answer is the quotes
-alone: a wrong name in bold is worse than none.
+The best candidate opens the answer when the learned ``show`` model, from its
+probability, its lead over the next candidate and how many there are
+(:data:`SHOW_FEATURES`), says it is right often enough (its fitted threshold), followed by
+the sentence it was taken from, cited: ``Tesla — Tesla will lay off … [1]``; other quoted
+sentences must name it too. Below the threshold the answer is the quotes alone: a wrong
+name in bold is worse than none.
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ SPAN_FEATURES = (
     "money_for_money",  # a currency in a number when cost or price is asked
     "after_of_for_counted",  # a count extended to the thing counted ("300 trucks")
     "rivals",  # 1 / the number of distinct candidates: a lone candidate is likelier right
+)
+
+
+SHOW_FEATURES = (
+    "best_p",  # the span model's probability for the best candidate
+    "lead",  # ... minus the second best's (0 for a lone candidate: its whole probability)
+    "log_candidates",  # how many candidates there are
 )
 
 
@@ -176,14 +185,25 @@ def find_short_answer(
     """The most probable candidate (see the module docstring), or None when none
     reaches the ``span`` model's threshold."""
     ranked = ranked_candidates(question, scored, passages, sources)
-    if not ranked or ranked[0][1] < model("span").threshold:
+    if not ranked:
         return None
-    best, p = ranked[0]
+    show = model("show")
+    p = float(show.prob(np.asarray(show_features([p for _c, p in ranked])))[0])
+    if p < show.threshold:
+        return None
+    best = ranked[0][0]
     # the spelled-out name's own sentence names it in full
     full = [c for c, _p in ranked if c.key == best.key and key(c.span.text) == best.key]
     if full and key(best.span.text) != best.key:
         best = full[0]
     return ShortAnswer(best.span.text, best.sentence, p)
+
+
+def show_features(probabilities: Sequence[float]) -> list[float]:
+    """The :data:`SHOW_FEATURES` of candidates whose probabilities are given, best first."""
+    best = probabilities[0]
+    second = probabilities[1] if len(probabilities) > 1 else 0.0
+    return [best, best - second, float(np.log1p(len(probabilities)))]
 
 
 def ranked_candidates(

@@ -28,7 +28,9 @@ def test_ask_cites_the_right_document(client: Client) -> None:
     )
     assert answer["refused"] is False
     assert "Toyota" in answer["answer"]
-    assert answer["short_answer"] == "Toyota" and answer["answer"].startswith("Toyota — ")
+    # the bold short answer is shown only when the learned show model trusts it
+    if answer["short_answer"] is not None:
+        assert answer["short_answer"] == "Toyota" and answer["answer"].startswith("Toyota — ")
     assert any("ionna" in c["doc_id"].lower() for c in answer["citations"])
     assert all(c["quote"] for c in answer["citations"])
 

@@ -2,6 +2,9 @@
 
 Rules (NOTES.md gives the reasoning and the measurements):
 
+* A claim that is a stretch of the evidence as written (whitespace and quotes normalised;
+  see ``verbatim_in``) is supported without further checks: a verbatim quote states only
+  what its passage states.
 * Evidence is read sentence by sentence.  A claim's facts must be found in the sentences it
   *aligns* with (its best-matching sentence plus any that add plain words of the claim the
   first lacks) or in the passage's headline; when an aligned sentence refers back ("it",
@@ -32,6 +35,7 @@ from .align import align, swaps
 from .analysis import Analysis, Fact, analyse, headline_groups, subject
 from .dates import DateFact, date_conflict, date_supported
 from .entities import Mention, implied
+from .lexicon import NEGATORS
 from .numbers import Quantity, quantity_conflict, quantity_supported
 from .polarity import (
     Polarity,
@@ -39,7 +43,7 @@ from .polarity import (
     dropped_negations,
     negation_problems,
 )
-from .text import content_stems
+from .text import content_stems, tokenize
 
 
 @dataclass(frozen=True)
@@ -300,8 +304,10 @@ def check_claim(
     question.  ``anywhere=True`` accepts facts from any evidence sentence (for comparison;
     the default requires them in the sentences the claim aligns with).
     """
-    c = analyse(claim.strip(), published_at, is_claim=True)
     texts = [s.strip() for s in evidence if s and s.strip()]
+    if verbatim_in(claim, [*texts, title or ""], published_at):
+        return ClaimCheck(True)
+    c = analyse(claim.strip(), published_at, is_claim=True)
     head = analyse(title.strip(), published_at) if title and title.strip() else None
     if not texts and head is None:
         facts: tuple[Fact, ...] = (*c.mentions, *c.quantities, *c.dates)
@@ -312,3 +318,64 @@ def check_claim(
     missing_t = _dedupe(missing + neg_missing)
     conflicts_t = _dedupe(conflicts + neg_conflicts)
     return ClaimCheck(not missing_t and not conflicts_t, missing_t, conflicts_t)
+
+
+_QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_EDGE = " \t\n\"'.,;:!?()[]"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.translate(_QUOTE_MAP).split())
+
+
+def verbatim_in(claim: str, texts: Sequence[str], published_at: str | None = None) -> bool:
+    """True when ``claim`` (whitespace and quotes normalised, outer punctuation dropped) is
+    a stretch of ``texts`` (one sentence, or consecutive sentences joined by a space).
+
+    A verbatim quote states nothing its passage does not, whatever the fact checks make of
+    it.  The stretch must start and end on word boundaries, cut through no name, number or
+    date of the passage (the "3" of "3 November 2026" is not stated on its own), and not
+    follow a negation ("cut jobs" in "did not cut jobs")."""
+    core = _flat(claim).strip(_EDGE)
+    if not core or not any(ch.isalnum() for ch in core):
+        return False
+    flats = [_flat(t) for t in texts if t and t.strip()]
+    joined = " ".join(flats)
+    offsets, pos = [], 0
+    for f in flats:
+        offsets.append(pos)
+        pos += len(f) + 1
+    start = joined.find(core)
+    while start >= 0:
+        end = start + len(core)
+        if _clean_cut(joined, start, end, flats, offsets, published_at):
+            return True
+        start = joined.find(core, start + 1)
+    return False
+
+
+def _clean_cut(
+    joined: str,
+    start: int,
+    end: int,
+    flats: list[str],
+    offsets: list[int],
+    published_at: str | None,
+) -> bool:
+    if (start and joined[start - 1].isalnum()) or (end < len(joined) and joined[end].isalnum()):
+        return False
+    before = tokenize(joined[max(0, start - 40) : start])
+    if before and before[-1].low in NEGATORS:
+        return False
+    for f, off in zip(flats, offsets, strict=True):
+        if off >= end or off + len(f) <= start:
+            continue
+        a = analyse(f, published_at)
+        spans = [(d.start, d.end) for d in a.dates]
+        spans += [(a.tokens[q.first].start, a.tokens[q.last].end) for q in a.quantities]
+        spans += [(a.tokens[m.first].start, a.tokens[m.last].end) for m in a.mentions]
+        for lo, hi in spans:
+            lo, hi = lo + off, hi + off
+            if lo < end and start < hi and not (start <= lo and hi <= end):
+                return False  # the stretch cuts this fact
+    return True

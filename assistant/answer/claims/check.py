@@ -435,9 +435,12 @@ def _tokens_of(c: Analysis, fact: Fact) -> set[int]:
 
 
 def _names_a_day(fact: DateFact) -> bool:
-    """A date or a weekday, which the publication date may state; not a period relative
-    to the reader's today ("this week"), which it does not."""
-    return not fact.relative or {k for k, _ in fact.fields} == {"weekday"}
+    """A day ("12 August 2020", "Wednesday"), which the publication date may state; not a
+    bare month or year ("in January": the publication month put in place of the
+    sentence's month is a swap) nor a period relative to the reader's today ("this
+    week")."""
+    keys = {k for k, _ in fact.fields}
+    return keys == {"weekday"} or ("day" in keys and not fact.relative)
 
 
 _SOURCE_PARTS = re.compile(r"\s+[|:–—-]\s+")

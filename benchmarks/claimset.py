@@ -600,3 +600,131 @@ def build_doc_claims(docs: dict[str, dict[str, str]], used: set[str]) -> list[Cl
             ]
             claims += out
     return claims
+
+
+# ---- harder faithful variants (issue 24) ------------------------------------------------
+# What a chat model writes when it restates a passage honestly: it names the source, drops
+# a trailing clause, rounds a number, writes a date its own way, merges two sentences.
+
+HARDER = (
+    "faithful_attribution",
+    "faithful_clause",
+    "faithful_rounded",
+    "faithful_date_form",
+    "faithful_alias",
+    "faithful_merge",
+)
+_SHORT_MONTHS = {
+    "January": "Jan.",
+    "February": "Feb.",
+    "March": "March",
+    "April": "April",
+    "May": "May",
+    "June": "June",
+    "July": "July",
+    "August": "Aug.",
+    "September": "Sept.",
+    "October": "Oct.",
+    "November": "Nov.",
+    "December": "Dec.",
+}
+_OPENERS = frozenset(
+    "The A An It Its He She They Their This That These Those But And In On At For As "
+    "Some Many Most".split()
+)
+
+
+def source_name(source: str) -> str:
+    """How a writer names a publisher: "cnn.com" -> "CNN", "The Verge" as it is."""
+    name = re.split(r"\s+[|:–—-]\s+", source.strip())[0]
+    if re.search(r"\.(?:com|co\.uk|org|net)$", name):
+        bare = re.sub(r"^www\.|\.(?:com|co\.uk|org|net)$", "", name)
+        return bare.upper() if len(bare) <= 4 else bare[:1].upper() + bare[1:]
+    return name.title() if name.isupper() and len(name) > 4 else name
+
+
+def attribution_variants(s: str, source: str) -> Iterator[tuple[str, str]]:
+    """The sentence credited to the cited document's source."""
+    if not source or not s.endswith("."):
+        return
+    name = source_name(source)
+    yield "reported", s[:-1].rstrip() + f", {name} reported."
+    first = s.split(" ", 1)[0]
+    if first in _OPENERS:
+        yield "according", f"According to {name}, " + s[:1].lower() + s[1:]
+
+
+def rounded_variants(s: str) -> Iterator[tuple[str, str]]:
+    """A decimal with a scale or a percent rounded and hedged: "about 740 million"."""
+    m = re.search(r"(?<![\d.,])(\d{1,4})\.(\d+)( (?:million|billion|trillion)|%| percent)", s)
+    if m:
+        value = float(m.group(1) + "." + m.group(2))
+        rounded = round(value)
+        if rounded and abs(rounded - value) / value <= 0.1:
+            before = s[: m.start()]
+            cur = re.search(r"[$€£]$", before)
+            lead = before[: cur.start()] if cur else before
+            hedged = re.search(r"\b(?:about|around|nearly|some|roughly)\s*$", lead)
+            number = ("" if hedged else "about ") + (cur.group() if cur else "") + str(rounded)
+            yield "round", lead + number + m.group(3) + s[m.end() :]
+
+
+def date_form_variants(s: str) -> Iterator[tuple[str, str]]:
+    """ "August 31" as "31 August" or "Aug. 31", and "31 August" as "August 31"."""
+    months = "|".join(_MONTHS)
+    m = re.search(rf"\b({months}) (\d{{1,2}})\b(?!,? \d)", s)
+    if m:
+        month, day = m.groups()
+        yield "day_first", s[: m.start()] + f"{day} {month}" + s[m.end() :]
+        short = _SHORT_MONTHS[month]
+        if short != month:
+            yield "abbreviated", s[: m.start()] + f"{short} {day}" + s[m.end() :]
+        return
+    m = re.search(rf"\b(\d{{1,2}}) ({months})\b", s)
+    if m:
+        day, month = m.groups()
+        yield "month_first", s[: m.start()] + f"{month} {day}" + s[m.end() :]
+
+
+def merge_variant(s: str, following: str | None) -> Iterator[tuple[str, str]]:
+    """Two consecutive sentences joined with ", and" into one claim."""
+    if not following or not s.endswith(".") or len(following) < 25:
+        return
+    first = following.split(" ", 1)[0]
+    nxt = following[:1].lower() + following[1:] if first in _OPENERS else following
+    yield "and", s[:-1].rstrip() + ", and " + nxt
+
+
+def harder_claims(
+    qid: str, s: str, doc_id: str, doc: dict[str, str], following: str | None
+) -> list[Claim]:
+    """The harder faithful variants of one sentence of ``doc``."""
+    makers: list[tuple[str, Iterator[tuple[str, str]]]] = [
+        ("faithful_attribution", attribution_variants(s, doc.get("source") or "")),
+        ("faithful_clause", clause_variants(s)),
+        ("faithful_clause", (v for v in more_variants(s) if v[0] == "clause2")),
+        ("faithful_rounded", rounded_variants(s)),
+        ("faithful_date_form", date_form_variants(s)),
+        ("faithful_alias", alias_variants(s)),
+        ("faithful_merge", merge_variant(s, following)),
+    ]
+    return [
+        Claim(kind, sub, qid, text, s, doc_id)
+        for kind, made in makers
+        for sub, text in made
+        if text != s
+    ]
+
+
+def build_harder(
+    docs: dict[str, dict[str, str]], doc_ids: list[str], per_doc: int = 8
+) -> list[Claim]:
+    """Harder faithful variants of the first ``per_doc`` sentences of each document."""
+    claims: list[Claim] = []
+    for doc_id in doc_ids:
+        sentences = split_sentences(docs[doc_id]["text"])
+        for i, s in enumerate(sentences[:per_doc]):
+            if 40 <= len(s) <= 400:
+                nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+                claims += harder_claims(doc_id, s, doc_id, docs[doc_id], nxt)
+    return claims

@@ -15,6 +15,14 @@ score alone, the verifier of the previous release), in the same run.
     .venv/bin/python -m benchmarks.verify                  # table, before/after, latency
     .venv/bin/python -m benchmarks.verify --chart docs/bench-verify.png
     .venv/bin/python -m benchmarks.verify --no-before --floor benchmarks/verify_floor.json
+    .venv/bin/python -m benchmarks.verify --direct 300     # the checker alone, dev + train
+
+Besides the six kinds, the harder faithful variants a chat model writes (issue 24): the
+sentence credited to its document's source, a trailing clause dropped, a number rounded
+and hedged, a date written another way, an alias, two consecutive sentences merged with
+", and". ``--direct N`` runs every kind through ``check_claim`` alone on N documents each
+of dev and train (no index needed), against the claim's own document; to compare with an
+older checker, run it with that checker's ``assistant`` package first on PYTHONPATH.
 
 The dev set is read at run time (``EVCHAT_BENCH_DEV_DOCS``); nothing of it is written to
 the repository.
@@ -23,7 +31,10 @@ the repository.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import json
+import random
 import re
 import statistics
 import sys
@@ -37,13 +48,23 @@ from assistant import Assistant, Filters, Settings
 from assistant.answer import verify as verify_stage
 from assistant.answer.claims import ClaimCheck
 from assistant.eval.harness import load_jsonl, prepare
-from benchmarks.claimset import Claim, build_claims, build_doc_claims
+from benchmarks.claimset import (
+    HARDER,
+    Claim,
+    _claims_for,
+    build_claims,
+    build_doc_claims,
+    build_harder,
+    pool_swaps,
+    split_sentences,
+)
 from benchmarks.common import DEV_DOCS, RESULTS
 from tests.fixtures.llm import FakeLLMServer
 
 KINDS = (
     "faithful_verbatim",
     "faithful_variant",
+    *HARDER,
     "entity_swap",
     "number_swap",
     "date_swap",
@@ -189,15 +210,26 @@ def _args() -> argparse.Namespace:
     p.add_argument("--no-before", action="store_true", help="skip the claim-check-off column")
     p.add_argument("--chart", type=Path, help="write the bar chart here")
     p.add_argument("--floor", type=Path, help="fail if a kind's share is below this floor")
+    p.add_argument(
+        "--direct",
+        type=int,
+        metavar="N",
+        help="the claim checker alone (no retrieval, no model) on N documents each of dev "
+        "and train (shared/eval/train beside dev): every claim kind against its own "
+        "document's sentences, title, source and date",
+    )
     return p.parse_args()
 
 
 def main() -> int:
     """Build the claims, judge them, print and save the results."""
     args = _args()
+    if args.direct:
+        return direct(args)
     base, questions, _kinds = prepare(DEV_DOCS.parent, Settings(home=args.home))
     docs = {str(d["doc_id"]): d for d in load_jsonl(DEV_DOCS)}
     claims = build_claims(questions, docs)
+    claims += build_harder(docs, sorted({c.doc_id for c in claims}))
     if args.wide:
         claims += build_doc_claims(docs, {c.doc_id for c in claims})
     claims = claims[: args.limit]
@@ -243,6 +275,66 @@ def report(args: argparse.Namespace, after_rows: list[dict], before_rows: list[d
     for line in problems:
         print(f"regression: {line}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def direct_claims(docs: dict[str, dict[str, str]], per_doc: int = 8) -> list[Claim]:
+    """Every kind of claim from the first sentences of each document (no quiz options, so
+    entity swaps are the ``--wide`` pool swaps)."""
+    rng = random.Random(24)
+    claims = build_harder(docs, list(docs), per_doc)
+    for doc_id, doc in docs.items():
+        for s in split_sentences(doc["text"])[:per_doc]:
+            if 40 <= len(s) <= 400:
+                claims += _claims_for({"qid": doc_id}, s, doc_id, rng)
+                claims += [
+                    Claim("entity_swap", sub, doc_id, text, s, doc_id)
+                    for sub, text in pool_swaps(s, rng)
+                ]
+    return claims
+
+
+def direct(args: argparse.Namespace) -> int:
+    """``--direct N``: the checker on claims from N dev and N train documents."""
+    from assistant.answer.claims import check_claim
+    from assistant.answer.sentences import sentence_spans
+
+    takes_source = "source" in inspect.signature(check_claim).parameters
+    rows = []
+    for part in (DEV_DOCS, DEV_DOCS.parent.parent / "train" / "documents.jsonl"):
+        if not part.is_file():
+            print(f"(no {part}: skipped)", file=sys.stderr)
+            continue
+        docs = {str(d["doc_id"]): d for d in load_jsonl(part)}
+        picked = dict(sorted(docs.items(), key=lambda kv: _stable(kv[0]))[: args.direct])
+        for claim in direct_claims(picked):
+            doc = picked[claim.doc_id]
+            text = doc["text"]
+            meta = {"source": doc.get("source")} if takes_source else {}
+            verdict = check_claim(
+                claim.claim,
+                [text[a:b] for a, b in sentence_spans(text)],
+                published_at=doc.get("published_at"),
+                title=doc.get("title"),
+                **meta,
+            )
+            want = claim.kind.startswith("faithful")
+            rows.append(
+                {"kind": claim.kind, "sub": claim.sub, "ok": verdict.supported == want,
+                 "part": part.parent.name, "claim": claim.claim, "verdict": verdict.to_dict()}
+            )  # fmt: skip
+    after = table(rows)
+    print_report(after, None)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = {"after": after, "failures": [r for r in rows if not r["ok"]]}
+    (RESULTS / "verify-direct.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+    problems = check_floor(after, args.floor) if args.floor else []
+    for line in problems:
+        print(f"regression: {line}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _stable(doc_id: str) -> str:
+    return hashlib.sha1(doc_id.encode()).hexdigest()
 
 
 if __name__ == "__main__":

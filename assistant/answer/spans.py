@@ -129,13 +129,15 @@ def asks_person(question: str) -> bool:
 def find_spans(sentence: str, kind: str) -> list[Span]:
     """The spans of ``kind`` in ``sentence``, in order."""
     if kind == NUMBER:
-        # the day of a date ("3 November 2026") is no quantity
+        # The day of "3 November 2026" is part of a date, not an amount: a short answer
+        # "3" to "How much did it cost?" would be wrong and unverifiable.
         dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
         found = [
             Span(m.start(), m.end(), m.group(0), NUMBER)
             for pattern in (_NUMBER, _NUMBER_WORD)
             for m in pattern.finditer(sentence)
-            if not _YEAR.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in dates)
+            if not _YEAR.fullmatch(m.group(0))
+            and not any(a <= m.start() and m.end() <= b for a, b in dates)
         ]
         return sorted(found, key=lambda s: s.start)
     if kind == DATE:

@@ -129,6 +129,7 @@ def _checked_lead(
         [first.text],
         published_at=passages[first.passage].published_at,
         title=passages[first.passage].title,
+        source=passages[first.passage].source,
         context=question,
     )
     if check.supported:
@@ -159,8 +160,10 @@ def verify_generated(
     A sentence is supported when a cited passage has a sentence that supports it (support
     score at least ``threshold``; that sentence becomes the quote) **and** the claim check
     finds every name, number, date and negation of the sentence stated by that passage
-    (:mod:`assistant.answer.claims`). Uncited sentences get a citation when some passage
-    clearly supports them. Citations are renumbered 1..n in order of first use; markers
+    (:mod:`assistant.answer.claims`); the passage's own source, headline and publication
+    date count as stated ("According to Reuters, …"), another passage's do not.
+    Uncited sentences get a citation when some passage clearly supports them. Citations
+    are renumbered 1..n in order of first use; markers
     that cite nothing verifiable are removed; an unsupported sentence says why.
 
     With the ``options`` of a multiple-choice ``question``, a sentence naming one option
@@ -265,6 +268,7 @@ class _SentenceChecker:
             self._evidence[pi],
             published_at=passage.published_at,
             title=passage.title,
+            source=passage.source,
             context=self.question,
         )
 

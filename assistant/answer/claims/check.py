@@ -2,6 +2,9 @@
 
 Rules (NOTES.md gives the reasoning and the measurements):
 
+* A claim that is a stretch of the evidence as written (whitespace and quotes normalised;
+  see ``verbatim_in``) is supported without further checks: a verbatim quote states only
+  what its passage states.
 * Evidence is read sentence by sentence.  A claim's facts must be found in the sentences it
   *aligns* with (its best-matching sentence plus any that add plain words of the claim the
   first lacks) or in the passage's headline; when an aligned sentence refers back ("it",
@@ -24,14 +27,17 @@ Rules (NOTES.md gives the reasoning and the measurements):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 from .align import align, swaps
 from .analysis import Analysis, Fact, analyse, headline_groups, subject
-from .dates import DateFact, date_conflict, date_supported
+from .dates import DateFact, date_conflict, date_supported, extract_dates, parse_published
 from .entities import Mention, implied
+from .lexicon import NEGATORS
 from .numbers import Quantity, quantity_conflict, quantity_supported
 from .polarity import (
     Polarity,
@@ -39,7 +45,7 @@ from .polarity import (
     dropped_negations,
     negation_problems,
 )
-from .text import content_stems
+from .text import content_stems, tokenize
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ class _Scope:
     published_at: str | None = None
     aligned_idx: list[int] = field(default_factory=list)
     _extended: _Scope | None = None
+    # The cited document's own metadata: its publication date and its source's names.
+    published: list[DateFact] = field(default_factory=list)
+    source: frozenset[str] = frozenset()
 
     @property
     def dates(self) -> list[DateFact]:
@@ -117,6 +126,7 @@ class _Scope:
             self._extended = _Scope(
                 self.aligned, self.sentences, lows, names, self.all_stems, found
             )
+            self._extended.published, self._extended.source = self.published, self.source
         return self._extended
 
 
@@ -218,6 +228,8 @@ def _fact_problem(fact: Fact, scope: _Scope, context: str) -> tuple[str, str | N
     if isinstance(fact, Mention):
         if fact.uncertain and _lowercase_in(fact.norms[0], scope):
             return None
+        if _compact(fact.surface) in scope.source:
+            return None  # "According to Reuters": the cited document is Reuters'
         if _mention_supported(fact, scope) or _mention_supported(fact, scope.extended()):
             return None
         return fact.surface, None
@@ -228,8 +240,10 @@ def _fact_problem(fact: Fact, scope: _Scope, context: str) -> tuple[str, str | N
         return fact.surface, ev_q.surface if ev_q else None
     if fact.relative and context and fact.surface.lower() in context.lower():
         return None
-    if date_supported(fact, scope.dates):
-        return None
+    if date_supported(fact, scope.dates) or (
+        _names_a_day(fact) and date_supported(fact, scope.published)
+    ):
+        return None  # stated, or the cited document's own date ("reported on Monday")
     ev_d = date_conflict(fact, [d for s in scope.aligned for d in s.dates])
     return fact.surface, ev_d.surface if ev_d else None
 
@@ -275,7 +289,10 @@ def _fact_checks(
         conflicts += found.words
         missing += found.inserted
     facts: tuple[Fact, ...] = (*c.mentions, *c.quantities, *c.dates)
+    named = _source_tokens(c, scope.source)
     for fact in facts:
+        if named and _tokens_of(c, fact) <= named:
+            continue  # part of the source's name ("USA Today")
         problem = None if id(fact) in swapped else _fact_problem(fact, scope, context)
         if problem is not None and problem[1] is None:
             missing.append(problem[0])
@@ -290,25 +307,162 @@ def check_claim(
     *,
     published_at: str | None = None,
     title: str | None = None,
+    source: str | None = None,
     context: str = "",
     anywhere: bool = False,
 ) -> ClaimCheck:
     """Check that ``claim``'s names, numbers, dates and negations are in ``evidence``.
 
     ``evidence`` is the sentences of the cited passage(s); ``published_at`` (YYYY-MM-DD)
-    resolves relative dates; ``title`` is the passage's headline; ``context`` is the
-    question.  ``anywhere=True`` accepts facts from any evidence sentence (for comparison;
-    the default requires them in the sentences the claim aligns with).
+    resolves relative dates; ``title`` is the passage's headline; ``source`` its
+    publisher ("Reuters", "cnn.com"), which a claim may name, as it may the publication
+    date ("CNN reported on Monday"); ``context`` is the question.
+    ``anywhere=True`` accepts facts from any evidence sentence (for comparison; the default
+    requires them in the sentences the claim aligns with).
     """
-    c = analyse(claim.strip(), published_at, is_claim=True)
     texts = [s.strip() for s in evidence if s and s.strip()]
+    if verbatim_in(claim, [*texts, title or ""], published_at):
+        return ClaimCheck(True)
+    c = analyse(claim.strip(), published_at, is_claim=True)
     head = analyse(title.strip(), published_at) if title and title.strip() else None
     if not texts and head is None:
         facts: tuple[Fact, ...] = (*c.mentions, *c.quantities, *c.dates)
         return ClaimCheck(False, _dedupe([f.surface for f in facts]), ())
     scope = _scope(texts, published_at, head, c, anywhere)
+    scope.published = _published_dates(published_at)
+    scope.source = source_forms(source)
     missing, conflicts = _fact_checks(c, scope, context)
     neg_missing, neg_conflicts = _polarity_problems(c, scope)
     missing_t = _dedupe(missing + neg_missing)
     conflicts_t = _dedupe(conflicts + neg_conflicts)
     return ClaimCheck(not missing_t and not conflicts_t, missing_t, conflicts_t)
+
+
+_QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_EDGE = " \t\n\"'.,;:!?()[]"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.translate(_QUOTE_MAP).split())
+
+
+def verbatim_in(claim: str, texts: Sequence[str], published_at: str | None = None) -> bool:
+    """True when ``claim`` (whitespace and quotes normalised, outer punctuation dropped) is
+    a stretch of ``texts`` (one sentence, or consecutive sentences joined by a space).
+
+    A verbatim quote states nothing its passage does not, whatever the fact checks make of
+    it.  The stretch must start and end on word boundaries, cut through no name, number or
+    date of the passage (the "3" of "3 November 2026" is not stated on its own), and not
+    follow a negation ("cut jobs" in "did not cut jobs")."""
+    core = _flat(claim).strip(_EDGE)
+    if not core or not any(ch.isalnum() for ch in core):
+        return False
+    flats = [_flat(t) for t in texts if t and t.strip()]
+    joined = " ".join(flats)
+    offsets, pos = [], 0
+    for f in flats:
+        offsets.append(pos)
+        pos += len(f) + 1
+    start = joined.find(core)
+    while start >= 0:
+        end = start + len(core)
+        if _clean_cut(joined, start, end, flats, offsets, published_at):
+            return True
+        start = joined.find(core, start + 1)
+    return False
+
+
+def _clean_cut(
+    joined: str,
+    start: int,
+    end: int,
+    flats: list[str],
+    offsets: list[int],
+    published_at: str | None,
+) -> bool:
+    if (start and joined[start - 1].isalnum()) or (end < len(joined) and joined[end].isalnum()):
+        return False
+    before = tokenize(joined[max(0, start - 40) : start])
+    if before and before[-1].low in NEGATORS:
+        return False
+    for f, off in zip(flats, offsets, strict=True):
+        if off >= end or off + len(f) <= start:
+            continue
+        a = analyse(f, published_at)
+        spans = [(d.start, d.end) for d in a.dates]
+        spans += [(a.tokens[q.first].start, a.tokens[q.last].end) for q in a.quantities]
+        spans += [(a.tokens[m.first].start, a.tokens[m.last].end) for m in a.mentions]
+        for lo, hi in spans:
+            lo, hi = lo + off, hi + off
+            if lo < end and start < hi and not (start <= lo and hi <= end):
+                return False  # the stretch cuts this fact
+    return True
+
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@lru_cache(maxsize=1024)
+def _published_list(published_at: str | None) -> tuple[DateFact, ...]:
+    d = parse_published(published_at)
+    if d is None:
+        return ()
+    return tuple(extract_dates(f"on {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}", d))
+
+
+def _published_dates(published_at: str | None) -> list[DateFact]:
+    """The cited document's publication date as a date fact (none without one)."""
+    return list(_published_list(published_at))
+
+
+def _source_tokens(c: Analysis, forms: frozenset[str]) -> set[int]:
+    """Claim tokens that spell the cited source's name ("USA Today" for "usatoday.com")."""
+    out: set[int] = set()
+    toks = c.tokens
+    for i in range(len(toks)):
+        for j in range(i, min(len(toks), i + 6)):
+            if _compact(c.text[toks[i].start : toks[j].end]) in forms:
+                out |= set(range(i, j + 1))
+    return out
+
+
+def _tokens_of(c: Analysis, fact: Fact) -> set[int]:
+    if isinstance(fact, DateFact):
+        return {k for k, t in enumerate(c.tokens) if t.start < fact.end and fact.start < t.end}
+    return set(range(fact.first, fact.last + 1))
+
+
+def _names_a_day(fact: DateFact) -> bool:
+    """A day ("12 August 2020", "Wednesday"), which the publication date may state; not a
+    bare month or year ("in January": the publication month put in place of the
+    sentence's month is a swap) nor a period relative to the reader's today ("this
+    week")."""
+    keys = {k for k, _ in fact.fields}
+    return keys == {"weekday"} or ("day" in keys and not fact.relative)
+
+
+_SOURCE_PARTS = re.compile(r"\s+[|:–—-]\s+")
+_DOMAIN = re.compile(r"\.(?:com|co\.uk|co|org|net|news|uk|au|in)$", re.IGNORECASE)
+
+
+def _compact(name: str) -> str:
+    """A name without case, spaces, punctuation or a leading "the": "The Verge" -> "verge"."""
+    low = re.sub(r"^the\s+", "", name.strip().lower())
+    return re.sub(r"[\W_]+|['’]s$", "", low)
+
+
+@lru_cache(maxsize=1024)
+def source_forms(source: str | None) -> frozenset[str]:
+    """The ways a claim may name a publisher: "Cnbc | World Business News Leader" ->
+    {"cnbc", ...}; "usatoday.com" -> {"usatoday"} (which "USA Today" compacts to)."""
+    if not source or not source.strip():
+        return frozenset()
+    out = set()
+    for part in [source, *_SOURCE_PARTS.split(source)[:1]]:
+        bare = _DOMAIN.sub("", part.strip())
+        bare = re.sub(r"^www\.", "", bare, flags=re.IGNORECASE)
+        if _compact(bare):
+            out.add(_compact(bare))
+    return frozenset(out)

@@ -7,6 +7,7 @@ scorer uses the real embedding model.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -282,3 +283,52 @@ def test_the_verdict_explains_itself_in_the_json(
     assert d["supported"] is False and d["reason"]
     assert d["missing"] or d["conflicts"]
     assert all(isinstance(pair, list) and len(pair) == 2 for pair in d["conflicts"])
+
+
+# --- the cited document's own metadata counts as stated ----------------------------------
+
+
+def _with_meta(n: int, text: str, source: str, title: str, published_at: str) -> Passage:
+    return replace(passage(n, text), source=source, title=title, published_at=published_at)
+
+
+SPLIT = "Tesla announced a five-for-one stock split, effective August 31. The shares rose 6%."
+
+
+@pytest.fixture(scope="module")
+def split() -> list[Passage]:
+    return [
+        _with_meta(1, SPLIT, "cnn.com", "Tesla splits its stock", "2020-08-12"),
+        _with_meta(2, BYD_HUNGARY, "Reuters", "BYD picks Hungary", "2020-08-14"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "According to CNN, Tesla announced a five-for-one stock split, effective August 31 [1].",
+        "CNN reported on Wednesday that Tesla announced a five-for-one stock split [1].",
+        "Tesla announced a five-for-one stock split, effective Aug. 31, CNN reported [1].",
+    ],
+)
+def test_the_cited_source_and_date_count_as_stated(
+    scorer: SupportScorer, split: list[Passage], claim: str
+) -> None:
+    v = verify_generated(claim, split, scorer, THRESHOLD)
+    assert v.sentences[0].supported, v.sentences[0]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # Reuters is the source of passage 2, not of the cited passage 1.
+        "According to Reuters, Tesla announced a five-for-one stock split [1].",
+        # Friday is neither a date of passage 1 nor its publication date (a Wednesday).
+        "CNN reported on Friday that Tesla announced a five-for-one stock split [1].",
+        "Tesla announced a five-for-one stock split, effective Aug. 14 [1].",
+    ],
+)
+def test_another_documents_metadata_does_not(
+    scorer: SupportScorer, split: list[Passage], claim: str
+) -> None:
+    assert not verify_generated(claim, split, scorer, THRESHOLD).sentences[0].supported

@@ -507,3 +507,84 @@ def test_a_claim_may_rest_on_the_sentence_that_goes_on_about_the_same_subject() 
     ]
     assert supported("Toyota became the eighth investor in Ionna.", evidence)
     assert not supported("Toyota became the ninth investor in Ionna.", evidence)
+
+
+# --- the cited document's metadata; claims that state less (issue 24) ---------------------
+
+SPLIT = ["Tesla announced a five-for-one stock split, effective August 31.", "Shares rose 6%."]
+SPLIT_META: dict[str, Any] = {
+    "published_at": "2020-08-12",
+    "title": "Tesla splits its stock",
+    "source": "cnn.com",
+}
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "According to CNN, Tesla announced a five-for-one stock split, effective August 31.",
+        "CNN reported on Wednesday that Tesla announced a five-for-one stock split.",
+        "As CNN reported, Tesla announced a five-for-one stock split.",
+        "On 12 August 2020, CNN reported that Tesla announced a five-for-one stock split.",
+    ],
+)
+def test_the_documents_own_source_and_date_are_stated(claim: str) -> None:
+    assert supported(claim, SPLIT, **SPLIT_META)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "According to Reuters, Tesla announced a five-for-one stock split.",
+        "CNN reported on Friday that Tesla announced a five-for-one stock split.",
+        "CNN announced a five-for-one stock split, effective August 31.",  # CNN for Tesla
+        "Tesla announced a five-for-one stock split, effective Aug. 12.",  # a date swapped
+    ],
+)
+def test_other_metadata_and_swaps_are_not(claim: str) -> None:
+    assert not supported(claim, SPLIT, **SPLIT_META)
+
+
+def test_a_source_is_named_as_readers_name_it() -> None:
+    from assistant.answer.claims.check import source_forms
+
+    assert "usatoday" in source_forms("usatoday.com")
+    assert "cnbc" in source_forms("Cnbc | World Business News Leader")
+    assert "week" in source_forms("THE WEEK")
+    assert supported(
+        "USA Today says BYD sold 4.27 million vehicles in 2024.", BYD, source="usatoday.com"
+    )
+
+
+SALES = ["BYD sold 739.6 million dollars of batteries to Ford, Kia and Toyota on 3 November 2026."]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "BYD sold about 740 million dollars of batteries to Ford, Kia and Toyota.",  # rounded
+        "BYD sold nearly $740 million of batteries.",
+        "BYD sold batteries to Ford and Toyota.",  # a subset of the list
+        "BYD sold batteries to Kia in 2026.",  # a year for the full date
+        "BYD sold batteries to Ford, Kia and Toyota in November 2026.",
+        "BYD sold 739.6 million dollars of batteries to Ford, Kia and Toyota.",  # clause dropped
+    ],
+)
+def test_a_claim_stating_less_passes(claim: str) -> None:
+    assert supported(claim, SALES, published_at="2026-11-05")
+
+
+@pytest.mark.parametrize(
+    ("claim", "named"),
+    [
+        ("BYD sold about 940 million dollars of batteries to Ford.", "940 million dollars"),
+        ("BYD sold batteries to Ford on 8 November 2026.", "8 November 2026"),
+        ("BYD sold batteries to Ford in 2025.", "2025"),
+    ],
+)
+def test_a_flag_names_the_whole_fact(claim: str, named: str) -> None:
+    r = check_claim(claim, SALES, published_at="2026-11-05")
+    assert not r.supported
+    shown = list(r.missing) + [c[0] for c in r.conflicts]
+    assert named in shown, r
+    assert not any(s.isdigit() and len(s) <= 2 for s in shown), r  # never a lone day

@@ -11,7 +11,8 @@ Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``
 * **cycles** — no import cycle between modules (counting module-level imports).
 * **length** — no function or method longer than ``MAX_LINES`` lines.
 
-Exit code 1 with one line per problem, 0 when everything holds.
+Usage: ``check_architecture.py [ROOT]`` checks the tree at ``ROOT`` (default: this
+repository). Exit code 1 with one line per problem, 0 when everything holds.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ LAYER = {"index": 0, "assistant": 1, "ui": 2, "app": 2}
 LAZY_ALLOWED = {("assistant.cli.serve", "app")}
 
 
-def modules() -> dict[str, Path]:
-    """Every module of the product, by dotted name."""
-    found = {"app": ROOT / "app.py"}
+def modules(root: Path) -> dict[str, Path]:
+    """Every module of the product under ``root``, by dotted name."""
+    found = {"app": root / "app.py"} if (root / "app.py").is_file() else {}
     for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).rglob("*.py")):
-            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((root / pkg).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts.pop()
             found[".".join(parts)] = path
@@ -67,7 +68,7 @@ def _type_checking_only(path: Path) -> set[int]:
     return lines
 
 
-def flow_problems(mods: dict[str, Path]) -> tuple[list[str], dict[str, set[str]]]:
+def flow_problems(mods: dict[str, Path], root: Path) -> tuple[list[str], dict[str, set[str]]]:
     """Imports against the flow, and the module-level import graph."""
     problems: list[str] = []
     graph: dict[str, set[str]] = {m: set() for m in mods}
@@ -78,7 +79,7 @@ def flow_problems(mods: dict[str, Path]) -> tuple[list[str], dict[str, set[str]]
             target_pkg = target.split(".")[0]
             if target_pkg not in LAYER or line in skip:
                 continue
-            where = f"{path.relative_to(ROOT)}:{line}"
+            where = f"{path.relative_to(root)}:{line}"
             if target in mods and target != name and at_top:
                 graph[name].add(target)
             if LAYER[target_pkg] > LAYER[top_pkg]:
@@ -117,7 +118,7 @@ def cycles(graph: dict[str, set[str]]) -> list[str]:
     return found
 
 
-def long_functions(mods: dict[str, Path]) -> list[str]:
+def long_functions(mods: dict[str, Path], root: Path) -> list[str]:
     """Functions and methods longer than MAX_LINES (decorators and docstring included)."""
     problems = []
     for path in mods.values():
@@ -127,17 +128,22 @@ def long_functions(mods: dict[str, Path]) -> list[str]:
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
                 if length > MAX_LINES:
                     problems.append(
-                        f"{path.relative_to(ROOT)}:{node.lineno}: {node.name} is {length} lines "
+                        f"{path.relative_to(root)}:{node.lineno}: {node.name} is {length} lines "
                         f"(at most {MAX_LINES})"
                     )
     return problems
 
 
-def main() -> int:
-    """Print every problem; exit 1 if there is any."""
-    mods = modules()
-    problems, graph = flow_problems(mods)
-    problems += cycles(graph) + long_functions(mods)
+def main(argv: list[str] | None = None) -> int:
+    """Print every problem of the tree at ``argv[0]`` (default: this repository); exit 1 if any."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print(f"usage: {Path(__file__).name} [ROOT]  (default ROOT: {ROOT})", file=sys.stderr)
+        return 2
+    root = Path(args[0]).resolve() if args else ROOT
+    mods = modules(root)
+    problems, graph = flow_problems(mods, root)
+    problems += cycles(graph) + long_functions(mods, root)
     for line in problems:
         print(line)
     print(

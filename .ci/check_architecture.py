@@ -11,6 +11,9 @@ Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``
 * **cycles** — no import cycle between modules (counting module-level imports).
 * **length** — no function or method longer than ``MAX_LINES`` lines.
 
+Relative imports (``from .x import y``, ``from . import x``, ``from ..claims import z``)
+are resolved against the importing module's package and count exactly like absolute ones.
+
 Usage: ``check_architecture.py [ROOT]`` checks the tree at ``ROOT`` (default: this
 repository). Exit code 1 with one line per problem, 0 when everything holds.
 """
@@ -43,8 +46,27 @@ def modules(root: Path) -> dict[str, Path]:
     return found
 
 
+def source(node: ast.ImportFrom, name: str, path: Path) -> str:
+    """The absolute module a ``from … import`` reads from, written in module ``name``.
+
+    A relative import counts from the importing module's package: the module's parent, or
+    the module itself for an ``__init__.py``; each extra dot goes one package up. One that
+    goes above the top-level package stays relative (starts with a dot) and is reported.
+    """
+    if node.level == 0:
+        return node.module or ""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    keep = len(package) - (node.level - 1)
+    if keep < 1:
+        return "." * node.level + (node.module or "")
+    return ".".join(package[:keep] + ([node.module] if node.module else []))
+
+
 def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
-    """(imported module, line, at module level) for every import of ``path``."""
+    """(imported module, line, at module level) for every import of ``path``.
+
+    Relative imports are resolved to absolute names first, so they count like any other.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     top = {id(n) for n in tree.body}
     top |= {id(n) for stmt in tree.body if isinstance(stmt, ast.If) for n in stmt.body}
@@ -52,10 +74,13 @@ def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno, id(node) in top
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.module, node.lineno, id(node) in top
+        elif isinstance(node, ast.ImportFrom):
+            module = source(node, name, path)
+            yield module, node.lineno, id(node) in top
+            if module.startswith("."):
+                continue
             for alias in node.names:  # "from index.store import bm25" imports a module too
-                yield f"{node.module}.{alias.name}", node.lineno, id(node) in top
+                yield f"{module}.{alias.name}", node.lineno, id(node) in top
 
 
 def _type_checking_only(path: Path) -> set[int]:
@@ -76,10 +101,13 @@ def flow_problems(mods: dict[str, Path], root: Path) -> tuple[list[str], dict[st
         top_pkg = name.split(".")[0]
         skip = _type_checking_only(path)
         for target, line, at_top in imports(path, name):
+            where = f"{path.relative_to(root)}:{line}"
+            if target.startswith("."):
+                problems.append(f"{where}: {name} imports {target} beyond the top-level package")
+                continue
             target_pkg = target.split(".")[0]
             if target_pkg not in LAYER or line in skip:
                 continue
-            where = f"{path.relative_to(root)}:{line}"
             if target in mods and target != name and at_top:
                 graph[name].add(target)
             if LAYER[target_pkg] > LAYER[top_pkg]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,26 +124,51 @@ def flow_problems(mods: dict[str, Path], root: Path) -> tuple[list[str], dict[st
     return problems, graph
 
 
+def shortest_path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
+    """The shortest import path from ``start`` to ``goal`` (breadth-first; both included)."""
+    came: dict[str, str] = {}
+    queue, seen = deque([start]), {start}
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = [node]
+            while path[-1] != start:
+                path.append(came[path[-1]])
+            return path[::-1]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in seen:
+                seen.add(nxt)
+                came[nxt] = node
+                queue.append(nxt)
+    return [start, goal]
+
+
 def cycles(graph: dict[str, set[str]]) -> list[str]:
-    """One line per import cycle (found by depth-first search)."""
+    """One line per import cycle: depth-first search finds each edge that closes one, and
+    the line names the shortest cycle through that edge (each cycle once)."""
     state: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[str] = []
+    closing: list[tuple[str, str]] = []
 
     def visit(node: str) -> None:
         state[node] = 1
-        stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                found.append("import cycle: " + " → ".join([*stack[stack.index(nxt) :], nxt]))
+                closing.append((node, nxt))
             elif nxt not in state:
                 visit(nxt)
-        stack.pop()
         state[node] = 2
 
     for node in sorted(graph):
         if node not in state:
             visit(node)
+    found, seen = [], set()
+    for node, nxt in closing:
+        loop = shortest_path(graph, nxt, node)
+        first = loop.index(min(loop))
+        key = tuple(loop[first:] + loop[:first])
+        if key not in seen:
+            seen.add(key)
+            found.append("import cycle: " + " → ".join([*loop, nxt]))
     return found
 
 

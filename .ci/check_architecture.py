@@ -9,6 +9,8 @@ Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``
   ``ui`` and ``app.py`` use only the public ``assistant`` package (``from assistant import
   …``), never its inner modules, and never ``index``.
 * **cycles** — no import cycle between modules (counting module-level imports).
+* **private names** — no module imports a ``_name`` (one leading underscore) from another
+  module of the product: stages use the analysis layer, not each other's private helpers.
 * **length** — no function or method longer than ``MAX_LINES`` lines.
 
 Relative imports (``from .x import y``, ``from . import x``, ``from ..claims import z``)
@@ -82,6 +84,30 @@ def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
                 continue
             for alias in node.names:  # "from index.store import bm25" imports a module too
                 yield f"{module}.{alias.name}", node.lineno, id(node) in top
+
+
+def private_imports(mods: dict[str, Path], root: Path) -> list[str]:
+    """Names with a single leading underscore imported from another module of the product.
+
+    Stages share what they need through public names (the analysis layer), never through
+    each other's private helpers; ``__dunder__`` names are not private.
+    """
+    problems = []
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            module = source(node, name, path)
+            if module.split(".")[0] not in LAYER or module == name:
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    problems.append(
+                        f"{path.relative_to(root)}:{node.lineno}: {name} imports the private "
+                        f"name {alias.name} from {module}"
+                    )
+    return problems
 
 
 def _type_checking_only(path: Path) -> set[int]:
@@ -197,12 +223,16 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args[0]).resolve() if args else ROOT
     mods = modules(root)
     problems, graph = flow_problems(mods, root)
-    problems += cycles(graph) + long_functions(mods, root)
+    problems += cycles(graph) + private_imports(mods, root) + long_functions(mods, root)
     for line in problems:
         print(line)
     print(
         f"architecture: {len(mods)} modules, "
-        + (f"{len(problems)} problem(s)" if problems else "imports flow one way, no cycles, ")
+        + (
+            f"{len(problems)} problem(s)"
+            if problems
+            else "imports flow one way, no cycles, no private names across modules, "
+        )
         + ("" if problems else f"no function over {MAX_LINES} lines")
     )
     return 1 if problems else 0

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,10 +65,13 @@ def source(node: ast.ImportFrom, name: str, path: Path) -> str:
     return ".".join(package[:keep] + ([node.module] if node.module else []))
 
 
-def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
+def imports(path: Path, name: str, mods: Collection[str]) -> Iterator[tuple[str, int, bool]]:
     """(imported module, line, at module level) for every import of ``path``.
 
     Relative imports are resolved to absolute names first, so they count like any other.
+    ``from pkg import sub`` inside ``pkg`` (``from . import sub``) imports only the
+    submodule: ``pkg`` is already being imported as the importer's parent, and reading
+    submodules off it needs none of its ``__init__``'s names, so it is no import of ``pkg``.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     top = {id(n) for n in tree.body}
@@ -79,7 +82,9 @@ def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
                 yield alias.name, node.lineno, id(node) in top
         elif isinstance(node, ast.ImportFrom):
             module = source(node, name, path)
-            yield module, node.lineno, id(node) in top
+            inside = name.startswith(f"{module}.")
+            if not (inside and all(f"{module}.{a.name}" in mods for a in node.names)):
+                yield module, node.lineno, id(node) in top
             if module.startswith("."):
                 continue
             for alias in node.names:  # "from index.store import bm25" imports a module too
@@ -127,7 +132,7 @@ def flow_problems(mods: dict[str, Path], root: Path) -> tuple[list[str], dict[st
     for name, path in mods.items():
         top_pkg = name.split(".")[0]
         skip = _type_checking_only(path)
-        for target, line, at_top in imports(path, name):
+        for target, line, at_top in imports(path, name, mods):
             where = f"{path.relative_to(root)}:{line}"
             if target.startswith("."):
                 problems.append(f"{where}: {name} imports {target} beyond the top-level package")

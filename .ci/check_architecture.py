@@ -227,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     root = Path(args[0]).resolve() if args else ROOT
     mods = modules(root)
+    if not mods:
+        print(
+            f"no product to check under {root} (no app.py, {', '.join(PACKAGES)})", file=sys.stderr
+        )
+        return 2
     problems, graph = flow_problems(mods, root)
     problems += cycles(graph) + private_imports(mods, root) + long_functions(mods, root)
     for line in problems:

@@ -56,7 +56,8 @@ lint: $(TEST_STAMP) arch
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Imports flow index/ -> assistant/ -> ui/, app.py; no cycles; no function over 60 lines.
+# Imports flow index/ -> assistant/ -> ui/, app.py; no cycles; no _private name imported from
+# another module; no function over 60 lines.
 arch:
 	$(PYTHON) .ci/check_architecture.py
 

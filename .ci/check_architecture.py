@@ -9,23 +9,23 @@ Checked over the product's code (``index/``, ``assistant/``, ``ui/``, ``app.py``
   ``ui`` and ``app.py`` use only the public ``assistant`` package (``from assistant import
   …``), never its inner modules, and never ``index``.
 * **cycles** — no import cycle between modules (counting module-level imports).
-* **private names** — no module imports another module's private name (``_helper``,
-  ``_PATTERN``): stages share the analysis layer's public functions, not each other's
-  insides.
-
-Relative imports (``from .text import stem``, ``from . import x``) count like absolute
-ones. ``python .ci/check_architecture.py [ROOT]`` checks the tree at ROOT (default: this
-repository).
+* **private names** — no module imports a ``_name`` (one leading underscore) from another
+  module of the product: stages use the analysis layer, not each other's private helpers.
 * **length** — no function or method longer than ``MAX_LINES`` lines.
 
-Exit code 1 with one line per problem, 0 when everything holds.
+Relative imports (``from .x import y``, ``from . import x``, ``from ..claims import z``)
+are resolved against the importing module's package and count exactly like absolute ones.
+
+Usage: ``check_architecture.py [ROOT]`` checks the tree at ``ROOT`` (default: this
+repository). Exit code 1 with one line per problem, 0 when everything holds.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,29 +37,42 @@ LAYER = {"index": 0, "assistant": 1, "ui": 2, "app": 2}
 LAZY_ALLOWED = {("assistant.cli.serve", "app")}
 
 
-def modules() -> dict[str, Path]:
-    """Every module of the product, by dotted name."""
-    found = {"app": ROOT / "app.py"}
+def modules(root: Path) -> dict[str, Path]:
+    """Every module of the product under ``root``, by dotted name."""
+    found = {"app": root / "app.py"} if (root / "app.py").is_file() else {}
     for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).rglob("*.py")):
-            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((root / pkg).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts.pop()
             found[".".join(parts)] = path
     return found
 
 
-def _absolute(path: Path, name: str, node: ast.ImportFrom) -> str:
-    """The module a ``from … import`` names, relative levels resolved against ``name``."""
+def source(node: ast.ImportFrom, name: str, path: Path) -> str:
+    """The absolute module a ``from … import`` reads from, written in module ``name``.
+
+    A relative import counts from the importing module's package: the module's parent, or
+    the module itself for an ``__init__.py``; each extra dot goes one package up. One that
+    goes above the top-level package stays relative (starts with a dot) and is reported.
+    """
     if node.level == 0:
         return node.module or ""
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-    base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-    return ".".join([*base, *([node.module] if node.module else [])])
+    keep = len(package) - (node.level - 1)
+    if keep < 1:
+        return "." * node.level + (node.module or "")
+    return ".".join(package[:keep] + ([node.module] if node.module else []))
 
 
-def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
-    """(imported module, line, at module level) for every import of ``path``."""
+def imports(path: Path, name: str, mods: Collection[str]) -> Iterator[tuple[str, int, bool]]:
+    """(imported module, line, at module level) for every import of ``path``.
+
+    Relative imports are resolved to absolute names first, so they count like any other.
+    ``from pkg import sub`` inside ``pkg`` (``from . import sub``) imports only the
+    submodule: ``pkg`` is already being imported as the importer's parent, and reading
+    submodules off it needs none of its ``__init__``'s names, so it is no import of ``pkg``.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     top = {id(n) for n in tree.body}
     top |= {id(n) for stmt in tree.body if isinstance(stmt, ast.If) for n in stmt.body}
@@ -67,29 +80,37 @@ def imports(path: Path, name: str) -> Iterator[tuple[str, int, bool]]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno, id(node) in top
-        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
-            module = _absolute(path, name, node)
-            yield module, node.lineno, id(node) in top
+        elif isinstance(node, ast.ImportFrom):
+            module = source(node, name, path)
+            inside = name.startswith(f"{module}.")
+            if not (inside and all(f"{module}.{a.name}" in mods for a in node.names)):
+                yield module, node.lineno, id(node) in top
+            if module.startswith("."):
+                continue
             for alias in node.names:  # "from index.store import bm25" imports a module too
                 yield f"{module}.{alias.name}", node.lineno, id(node) in top
 
 
-def private_imports(mods: dict[str, Path]) -> list[str]:
-    """Imports of another module's private name (``from .x import _helper``)."""
+def private_imports(mods: dict[str, Path], root: Path) -> list[str]:
+    """Names with a single leading underscore imported from another module of the product.
+
+    Stages share what they need through public names (the analysis layer), never through
+    each other's private helpers; ``__dunder__`` names are not private.
+    """
     problems = []
     for name, path in mods.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if not isinstance(node, ast.ImportFrom) or not (node.module or node.level):
+            if not isinstance(node, ast.ImportFrom):
                 continue
-            module = _absolute(path, name, node)
-            if module.split(".")[0] not in LAYER:
+            module = source(node, name, path)
+            if module.split(".")[0] not in LAYER or module == name:
                 continue
             for alias in node.names:
                 if alias.name.startswith("_") and not alias.name.startswith("__"):
                     problems.append(
-                        f"{path.relative_to(ROOT)}:{node.lineno}: {name} imports the private "
-                        f"name {alias.name} of {module}"
+                        f"{path.relative_to(root)}:{node.lineno}: {name} imports the private "
+                        f"name {alias.name} from {module}"
                     )
     return problems
 
@@ -104,18 +125,21 @@ def _type_checking_only(path: Path) -> set[int]:
     return lines
 
 
-def flow_problems(mods: dict[str, Path]) -> tuple[list[str], dict[str, set[str]]]:
+def flow_problems(mods: dict[str, Path], root: Path) -> tuple[list[str], dict[str, set[str]]]:
     """Imports against the flow, and the module-level import graph."""
     problems: list[str] = []
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for name, path in mods.items():
         top_pkg = name.split(".")[0]
         skip = _type_checking_only(path)
-        for target, line, at_top in imports(path, name):
+        for target, line, at_top in imports(path, name, mods):
+            where = f"{path.relative_to(root)}:{line}"
+            if target.startswith("."):
+                problems.append(f"{where}: {name} imports {target} beyond the top-level package")
+                continue
             target_pkg = target.split(".")[0]
             if target_pkg not in LAYER or line in skip:
                 continue
-            where = f"{path.relative_to(ROOT)}:{line}"
             if target in mods and target != name and at_top:
                 graph[name].add(target)
             if LAYER[target_pkg] > LAYER[top_pkg]:
@@ -131,30 +155,55 @@ def flow_problems(mods: dict[str, Path]) -> tuple[list[str], dict[str, set[str]]
     return problems, graph
 
 
+def shortest_path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
+    """The shortest import path from ``start`` to ``goal`` (breadth-first; both included)."""
+    came: dict[str, str] = {}
+    queue, seen = deque([start]), {start}
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = [node]
+            while path[-1] != start:
+                path.append(came[path[-1]])
+            return path[::-1]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in seen:
+                seen.add(nxt)
+                came[nxt] = node
+                queue.append(nxt)
+    return [start, goal]
+
+
 def cycles(graph: dict[str, set[str]]) -> list[str]:
-    """One line per import cycle (found by depth-first search)."""
+    """One line per import cycle: depth-first search finds each edge that closes one, and
+    the line names the shortest cycle through that edge (each cycle once)."""
     state: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[str] = []
+    closing: list[tuple[str, str]] = []
 
     def visit(node: str) -> None:
         state[node] = 1
-        stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                found.append("import cycle: " + " → ".join([*stack[stack.index(nxt) :], nxt]))
+                closing.append((node, nxt))
             elif nxt not in state:
                 visit(nxt)
-        stack.pop()
         state[node] = 2
 
     for node in sorted(graph):
         if node not in state:
             visit(node)
+    found, seen = [], set()
+    for node, nxt in closing:
+        loop = shortest_path(graph, nxt, node)
+        first = loop.index(min(loop))
+        key = tuple(loop[first:] + loop[:first])
+        if key not in seen:
+            seen.add(key)
+            found.append("import cycle: " + " → ".join([*loop, nxt]))
     return found
 
 
-def long_functions(mods: dict[str, Path]) -> list[str]:
+def long_functions(mods: dict[str, Path], root: Path) -> list[str]:
     """Functions and methods longer than MAX_LINES (decorators and docstring included)."""
     problems = []
     for path in mods.values():
@@ -164,25 +213,36 @@ def long_functions(mods: dict[str, Path]) -> list[str]:
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
                 if length > MAX_LINES:
                     problems.append(
-                        f"{path.relative_to(ROOT)}:{node.lineno}: {node.name} is {length} lines "
+                        f"{path.relative_to(root)}:{node.lineno}: {node.name} is {length} lines "
                         f"(at most {MAX_LINES})"
                     )
     return problems
 
 
-def main() -> int:
-    """Print every problem; exit 1 if there is any."""
-    global ROOT
-    if len(sys.argv) > 1:
-        ROOT = Path(sys.argv[1]).resolve()
-    mods = modules()
-    problems, graph = flow_problems(mods)
-    problems += cycles(graph) + private_imports(mods) + long_functions(mods)
+def main(argv: list[str] | None = None) -> int:
+    """Print every problem of the tree at ``argv[0]`` (default: this repository); exit 1 if any."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print(f"usage: {Path(__file__).name} [ROOT]  (default ROOT: {ROOT})", file=sys.stderr)
+        return 2
+    root = Path(args[0]).resolve() if args else ROOT
+    mods = modules(root)
+    if not mods:
+        print(
+            f"no product to check under {root} (no app.py, {', '.join(PACKAGES)})", file=sys.stderr
+        )
+        return 2
+    problems, graph = flow_problems(mods, root)
+    problems += cycles(graph) + private_imports(mods, root) + long_functions(mods, root)
     for line in problems:
         print(line)
     print(
         f"architecture: {len(mods)} modules, "
-        + (f"{len(problems)} problem(s)" if problems else "imports flow one way, no cycles, ")
+        + (
+            f"{len(problems)} problem(s)"
+            if problems
+            else "imports flow one way, no cycles, no private names across modules, "
+        )
         + ("" if problems else f"no function over {MAX_LINES} lines")
     )
     return 1 if problems else 0

@@ -16,17 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.choices import MIN_SUPPORT, option_sentences
-from assistant.answer.claims import ClaimCheck, check_claim
+from assistant.answer.claims import ClaimCheck, check_claim, states_nothing
 from assistant.answer.evidence import candidate_sentences
 from assistant.answer.extractive import QuoteDraft
 from assistant.answer.generated import ModelDraft
 from assistant.answer.markers import defuse_markers, marker_numbers, strip_markers, with_markers
+from assistant.answer.question import analyse_question
 from assistant.answer.sentences import sentence_spans
 from assistant.answer.support import SupportScorer
 from assistant.settings import AnswerSettings
 from assistant.types import AnswerSentence, Citation, Passage
 
 UNCITED_BONUS = 0.1  # an uncited sentence gets a citation only if support is this much clearer
+STATES_NOTHING = "It states nothing of its own: it only restates the question."
 
 
 class QuoteNotInChunkError(ValueError):
@@ -200,6 +202,7 @@ class _SentenceChecker:
         self.threshold = threshold
         self.question = question
         self.options = options
+        self.yes_no = bool(question) and analyse_question(question).yes_no
         self.cands = candidate_sentences(passages)
         # Every answer sentence is checked against (some of) the same passage sentences:
         # embed them once.
@@ -216,6 +219,8 @@ class _SentenceChecker:
         claim = strip_markers(sentence)
         if not claim:
             return None
+        if self.question and states_nothing(claim, self.question, self.yes_no):
+            return AnswerSentence(claim, (), False, reason=STATES_NOTHING)
         cited = [n - 1 for n in marker_numbers(sentence) if 1 <= n <= len(self.passages)]
         supporting = self._supporting(claim, cited)
         if not supporting:

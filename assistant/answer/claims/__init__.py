@@ -7,5 +7,6 @@ False
 """
 
 from .check import ClaimCheck, check_claim
+from .substance import states_nothing
 
-__all__ = ["ClaimCheck", "check_claim"]
+__all__ = ["ClaimCheck", "check_claim", "states_nothing"]

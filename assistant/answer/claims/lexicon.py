@@ -742,6 +742,17 @@ ANAPHORA_NOUNS = frozenset(
 )
 PRONOUNS = frozenset("it its he his him she her they their them".split())
 
+# Words a reply uses to talk about answering rather than to answer: a sentence made only of
+# these and the question's own words states nothing (``substance``).
+ANSWER_TALK = frozenset(
+    """
+    answer answers answered question questions ask asked passage passages document documents
+    text texts source sources context information provided provide given based according
+    say says said state states stated mention mentions mentioned find found following follows
+    here sure certainly response reply
+    """.split()
+)
+
 # Words a paraphrase puts in each other's place (each set is one meaning, written as words;
 # they are stemmed when loaded).  A claim word with a synonym in the evidence is not new.
 SYNONYM_SETS: tuple[tuple[str, ...], ...] = (

@@ -332,3 +332,40 @@ def test_another_documents_metadata_does_not(
     scorer: SupportScorer, split: list[Passage], claim: str
 ) -> None:
     assert not verify_generated(claim, split, scorer, THRESHOLD).sentences[0].supported
+
+
+# --- a sentence that states nothing is not an answer -----------------------------------------
+
+
+def test_a_sentence_restating_the_question_is_neither_supported_nor_cited(
+    scorer: SupportScorer, passages: list[Passage]
+) -> None:
+    question = "Where is BYD building its first European passenger-car factory?"
+    v = verify_generated(
+        'The answer to the question "Where is BYD building its first European passenger-car '
+        'factory?" should be: [1]',
+        passages,
+        scorer,
+        THRESHOLD,
+        question=question,
+    )
+    s = v.sentences[0]
+    assert not s.supported and s.citations == () and v.citations == []
+    assert s.reason and "restates the question" in s.reason
+
+
+def test_beside_a_restatement_the_sentence_that_answers_is_still_supported(
+    scorer: SupportScorer, passages: list[Passage]
+) -> None:
+    question = "Where is BYD building its first European passenger-car factory?"
+    v = verify_generated(
+        "BYD is building its first European passenger-car factory [1]. "
+        "BYD will build its first European passenger-car factory near Szeged in southern "
+        "Hungary [1].",
+        passages,
+        scorer,
+        THRESHOLD,
+        question=question,
+    )
+    assert [s.supported for s in v.sentences] == [False, True]
+    assert "Szeged" in v.citations[0].quote

@@ -39,13 +39,15 @@ def load_txt(source: SourceFile) -> Iterator[LoadedDocument]:
     (:func:`index.ingest.news_header.read_header`), the file name a fallback date."""
     text = clean_text(decode_file(source))
     prefix = _DATE_PREFIX.match(text)
-    if prefix and normalise_date(prefix.group(1)):
+    dated = normalise_date(prefix.group(1)) if prefix else None
+    if prefix and dated:
         text = text[prefix.end() :]
     head = read_header(text)
-    if prefix and normalise_date(prefix.group(1)):
-        published, date_from = normalise_date(prefix.group(1)), "'Date' line"
-    else:
-        published, date_from = _date_or_file_name(head.published_at, head.date_from, source)
+    published, date_from = (
+        (dated, "'Date' line")
+        if dated
+        else _date_or_file_name(head.published_at, head.date_from, source)
+    )
     yield from make_document(
         source,
         head.text,

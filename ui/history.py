@@ -22,6 +22,7 @@ import gradio as gr
 from assistant import Conversation, EvchatError, HistoryUnavailableError
 from ui import answer_view, forms
 from ui.collections import CollectionBots
+from ui.icons import icon
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 EXPORTS = Path(tempfile.gettempdir()) / "evchat-exports"
@@ -92,7 +93,7 @@ class HistoryHandlers:
         try:
             found = self.bots.root.conversations(user_of(request)).list(limit=SHOWN + 1)
         except HistoryUnavailableError as e:
-            return gr.update(choices=[], value=None), f"⚠ {e}"
+            return gr.update(choices=[], value=None), f"{icon('warning')}{e}"
         choices = [(f"{c.title} · {c.collection}", c.id) for c in found[:SHOWN]]
         current = chat.id if chat is not None and any(c.id == chat.id for c in found) else None
         hint = "" if found else "Your conversations will be listed here."
@@ -121,6 +122,22 @@ class HistoryHandlers:
         )
         panel = answer_view.panel(chat.turns)
         return (chat, chatbot, panel, collection, chat.title, *export_files(chat), "")
+
+    def open_latest(
+        self, chat: Conversation | None, current: str, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """After a page load: open the user's most recent conversation (as a click on it
+        would), so a reload does not leave the chat empty; nothing when there is none
+        (the chat's placeholder says what to do) or one is open already."""
+        if chat is not None:
+            return (gr.update(),) * 8
+        try:
+            newest = self.bots.root.conversations(user_of(request)).list(limit=1)
+        except EvchatError:  # the sidebar's status line says why
+            return (gr.update(),) * 8
+        if not newest:
+            return (gr.update(),) * 8
+        return self.open(newest[0].id, current, request)
 
     @staticmethod
     def new_chat() -> tuple[Any, ...]:

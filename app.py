@@ -20,11 +20,11 @@ from starlette.middleware import Middleware
 from assistant import Assistant, Settings, warm_up_in_background
 from ui import render
 from ui.auth import (
-    LOGIN_MESSAGE,
     ClientAddress,
     HideApiInfoWhenLoggedOut,
     LoginThrottle,
     build_account_bar,
+    login_message,
     parse_auth,
     wire_account_bar,
 )
@@ -149,7 +149,11 @@ def main(settings: Settings | None = None) -> None:
         server_name=web.host,
         server_port=web.port,
         auth=auth,  # type: ignore[arg-type]  # Gradio awaits an async callable too
-        auth_message=LOGIN_MESSAGE if auth else None,
+        auth_message=(
+            login_message(web.login_free_failures, web.login_delay_s, web.login_max_delay_s)
+            if auth
+            else None
+        ),
         show_error=False,
         max_file_size=int(web.upload_max_mb * 1024 * 1024),
         app_kwargs={"middleware": middleware},

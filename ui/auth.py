@@ -9,7 +9,9 @@ years instead of seconds. Gradio does not hand the callable the request, so
 ``HideApiInfoWhenLoggedOut`` keeps the API schema out of the login page (Gradio embeds it
 there although ``/gradio_api/info`` refuses it without a login).
 
-The login page names the product (:data:`LOGIN_MESSAGE`, Gradio's ``auth_message``); once
+The login page names the product and says how logins are throttled (:func:`login_message`,
+Gradio's ``auth_message``: Gradio's page shows one fixed "Incorrect credentials" for every
+refusal, so the wait is explained up front, without saying whether a password was right); once
 logged in, the header says who is (:func:`signed_in`) beside a "Log out" link to Gradio's
 own ``/logout`` route, which ends the user's sessions and redirects to the login page (a
 plain link in the same tab: Gradio's ``Button(link=…)`` opens a new one).
@@ -36,10 +38,19 @@ _client: contextvars.ContextVar[str] = contextvars.ContextVar("evchat_client", d
 _MAX_TRACKED = 10_000  # names and addresses remembered; the oldest are forgotten first
 
 
-LOGIN_MESSAGE = (
-    "<b>evchat</b> — chat over EV-industry news with verified citations. "
-    "Sign in with the name and password you were given."
-)
+def login_message(free: int, base_s: float, max_s: float) -> str:
+    """The login page's text: the product, and what ``LoginThrottle(free, base_s, max_s)``
+    does after failed attempts."""
+    return (
+        "<b>evchat</b> — chat over EV-industry news with verified citations. "
+        "Sign in with the name and password you were given.<br>"
+        f"After {free} wrong attempts, logins for that name and from this address pause for "
+        f"{base_s:g} s, doubling with each further failure up to {max_s:g} s; during a pause "
+        'every attempt, even with the right password, shows "Incorrect credentials": wait, '
+        "then try again."
+    )
+
+
 LOGOUT_PATH = "/logout"  # Gradio's route: deletes the session cookie, redirects to the login
 
 

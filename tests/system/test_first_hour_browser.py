@@ -102,7 +102,9 @@ def test_login_names_the_product_and_logout_returns_to_it(
 ) -> None:
     page = login_page(chromium, first_hour_app)
     try:
-        assert "evchat" in page.locator("body").inner_text()
+        login_text = page.locator("body").inner_text()
+        assert "evchat" in login_text
+        assert "pause for 1 s, doubling with each further failure up to 60 s" in login_text
         log_in(page, NEWCOMER)
         expect(page.locator("#signed-in-as")).to_contain_text("Signed in as newcomer")
         # A first visit: no conversation yet, and the chat says what to do.

@@ -269,6 +269,7 @@ def test_text_file_date_in_the_list_and_index_twice_stores_one(
         ]
         assert "kestrel-copy" not in table.inner_text()
         assert "kestrel-recycling-2" not in table.inner_text()
+        page.add_style_tag(content=".toast-wrap { display: none !important; }")  # for the picture
         screenshot(page, "documents-1400x1000.png", "screenshot-documents.png")
     finally:
         page.context.close()

@@ -19,7 +19,15 @@ from starlette.middleware import Middleware
 
 from assistant import Assistant, Settings, warm_up_in_background
 from ui import render
-from ui.auth import ClientAddress, HideApiInfoWhenLoggedOut, LoginThrottle, parse_auth
+from ui.auth import (
+    ClientAddress,
+    HideApiInfoWhenLoggedOut,
+    LoginThrottle,
+    build_account_bar,
+    login_message,
+    parse_auth,
+    wire_account_bar,
+)
 from ui.chat import ChatHandlers, build_chat_tab, wire_chat_tab
 from ui.collections import CollectionBots, build_collection_panel
 from ui.documents import (
@@ -47,6 +55,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         with gr.Row(elem_id="header"):
             gr.Markdown("## evchat — EV-industry news with verified citations")
             header = gr.Markdown(bots.header(None), elem_id="current-collection")
+            account = build_account_bar()
         collection = gr.State(bots.default)
         remembered = gr.BrowserState(bots.default, storage_key="evchat-collection")
         with gr.Tabs():
@@ -62,6 +71,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
         refreshed = wire_documents_tab(docs_tab, documents, chat_tab.source_filter, collection)
         workspace = Workspace(bots, views, chat_tab, collections, header, remembered, refreshed)
         wire_workspace(demo, workspace, asks)
+        wire_account_bar(demo, account)
         # What a background sync or the watcher indexed shows in the list without a reload.
         feeds_panel.written.change(
             views.refresh_keeping,
@@ -139,6 +149,11 @@ def main(settings: Settings | None = None) -> None:
         server_name=web.host,
         server_port=web.port,
         auth=auth,  # type: ignore[arg-type]  # Gradio awaits an async callable too
+        auth_message=(
+            login_message(web.login_free_failures, web.login_delay_s, web.login_max_delay_s)
+            if auth
+            else None
+        ),
         show_error=False,
         max_file_size=int(web.upload_max_mb * 1024 * 1024),
         app_kwargs={"middleware": middleware},

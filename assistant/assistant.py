@@ -60,6 +60,7 @@ class DocumentInfo:
     published_at: str | None
     chunks: int
     indexed_at: float
+    date_from: str | None = None  # where the date was read: "front matter", "file name", …
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,9 @@ class Assistant:
         """Indexed documents, newest first."""
         docs = self.retriever().documents().values()
         infos = [
-            DocumentInfo(d.doc_id, d.title, d.source, d.published_at, d.n_chunks, d.indexed_at)
+            DocumentInfo(
+                d.doc_id, d.title, d.source, d.published_at, d.n_chunks, d.indexed_at, d.date_from
+            )
             for d in docs
         ]
         return sorted(infos, key=lambda d: (d.published_at or "", d.doc_id), reverse=True)

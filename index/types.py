@@ -29,6 +29,9 @@ class LoadedDocument:
     url: str | None = None
     pages: tuple[PageSpan, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    # Where ``published_at`` was read ("front matter", "'Published' line", "file name", …),
+    # so a wrong guess can be traced; None when unknown.
+    date_from: str | None = None
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding character ``offset``, or None for unpaged documents."""

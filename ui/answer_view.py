@@ -79,6 +79,6 @@ def messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
 
 
 def feedback_values(turns: Sequence[Turn]) -> list[str | None]:
-    """The 👍/👎 state of each answer, as the chat component shows it."""
+    """The thumbs-up/down state of each answer, as the chat component shows it."""
     names = {"up": "Like", "down": "Dislike"}
     return [names.get(t.feedback.verdict or "") if t.feedback else None for t in turns]

@@ -8,6 +8,13 @@ years instead of seconds. Gradio does not hand the callable the request, so
 ``ClientAddress`` (an ASGI middleware) records each request's client address for it.
 ``HideApiInfoWhenLoggedOut`` keeps the API schema out of the login page (Gradio embeds it
 there although ``/gradio_api/info`` refuses it without a login).
+
+The login page names the product and says how logins are throttled (:func:`login_message`,
+Gradio's ``auth_message``: Gradio's page shows one fixed "Incorrect credentials" for every
+refusal, so the wait is explained up front, without saying whether a password was right); once
+logged in, the header says who is (:func:`signed_in`) beside a "Log out" link to Gradio's
+own ``/logout`` route, which ends the user's sessions and redirects to the login page (a
+plain link in the same tab: Gradio's ``Button(link=…)`` opens a new one).
 """
 
 from __future__ import annotations
@@ -15,16 +22,58 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hmac
+import html
 import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+import gradio as gr
+
 from assistant import EvchatError, parse_credentials
+from ui.icons import icon
 
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("evchat_client", default="?")
 _MAX_TRACKED = 10_000  # names and addresses remembered; the oldest are forgotten first
+
+
+def login_message(free: int, base_s: float, max_s: float) -> str:
+    """The login page's text: the product, and what ``LoginThrottle(free, base_s, max_s)``
+    does after failed attempts."""
+    return (
+        "<b>evchat</b> — chat over EV-industry news with verified citations. "
+        "Sign in with the name and password you were given.<br>"
+        f"After {free} wrong attempts, logins for that name and from this address pause for "
+        f"{base_s:g} s, doubling with each further failure up to {max_s:g} s; during a pause "
+        'every attempt, even with the right password, shows "Incorrect credentials": wait, '
+        "then try again."
+    )
+
+
+LOGOUT_PATH = "/logout"  # Gradio's route: deletes the session cookie, redirects to the login
+
+
+def build_account_bar() -> gr.HTML:
+    """Lay out the account bar (call inside the header row); empty until the page loads."""
+    return gr.HTML("", elem_id="signed-in-as")
+
+
+def signed_in(request: gr.Request) -> str:
+    """The account bar for the page's user: their name and a "Log out" link; empty when
+    the app has no login."""
+    name = str(getattr(request, "username", None) or "")
+    if not name:
+        return ""
+    return (
+        f'<span class="who">{icon("user")}Signed in as <b>{html.escape(name)}</b></span> '
+        f'<a id="logout" href="{LOGOUT_PATH}">{icon("logout")}Log out</a>'
+    )
+
+
+def wire_account_bar(demo: gr.Blocks, bar: gr.HTML) -> None:
+    """Fill the account bar on every page load."""
+    demo.load(signed_in, None, [bar], api_visibility="private")
 
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:

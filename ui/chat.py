@@ -27,6 +27,12 @@ EXAMPLES = [
 ]
 
 ChatHistory = list[dict[str, str]]
+# What an empty chat says (a new chat, or a first visit with no saved conversation).
+EMPTY_CHAT = (
+    "**No conversation open.** Ask a question about the indexed EV-industry documents "
+    "below, or pick an example; every answer cites its sources. Your saved conversations "
+    "are listed on the left."
+)
 
 
 @dataclass
@@ -86,6 +92,7 @@ def build_chat_tab(bot: Assistant, sources: list[str], collection: gr.State) -> 
             chatbot = gr.Chatbot(
                 label="Chat", show_label=False, height=520, buttons=["copy"],
                 elem_id="chatbot", feedback_options=("Like", "Dislike"),
+                placeholder=EMPTY_CHAT,
             )  # fmt: skip
             with gr.Row():
                 question = gr.Textbox(

@@ -54,12 +54,16 @@ class DocumentViews:
             return []
 
     def rows(self, collection: str | None = None) -> list[list[Any]]:
-        """One table row per document."""
+        """One table row per document; "date from" says where its date was read (front
+        matter, a "Published" line, the file name …), so a wrong guess can be seen."""
         try:
             docs = self._bot(collection).documents()
         except Exception:
             return []
-        return [[d.doc_id, d.title, d.published_at or "", d.source, d.chunks] for d in docs]
+        return [
+            [d.doc_id, d.title, d.published_at or "undated", d.date_from or "", d.source, d.chunks]
+            for d in docs
+        ]
 
     def doc_choices(self, collection: str | None = None) -> list[tuple[str, str]]:
         """(label, doc id) pairs for the delete selector."""
@@ -124,12 +128,12 @@ def build_documents_tab(views: DocumentViews) -> DocumentsTab:
     stats_md = gr.Markdown(views.stats_markdown(), elem_id="stats")
     docs_table = gr.Dataframe(
         value=views.rows(),
-        headers=["doc id", "title", "date", "source", "chunks"],
+        headers=["doc id", "title", "date", "date from", "source", "chunks"],
         interactive=False,
         label="Indexed documents",
         wrap=True,
         max_height=420,
-        column_widths=["28%", "40%", "11%", "14%", "7%"],
+        column_widths=["24%", "34%", "11%", "11%", "13%", "7%"],
         elem_id="docs-table",
     )
     with gr.Row():
@@ -178,7 +182,8 @@ class DocumentHandlers:
         a file that fails as a whole is moved to ``uploads/failed/``.
         """
         bot, stager = self.bot.for_collection(collection or None), self.stager(collection)
-        staged = stager.stage(files, self._taken(bot, stager), on_duplicate)
+        ids = self._indexed(bot)
+        staged = stager.stage(files, ids | self._staged(stager), on_duplicate, ids)
         report: dict[str, Any] = {"added": 0, "updated": 0, "unchanged": 0, "failed": []}
         if staged.paths:
 
@@ -194,19 +199,25 @@ class DocumentHandlers:
                 raise gr.Error(log_unexpected(e, "upload")) from None
             report = result.to_dict()
             report["failed"] = self._set_aside_failed(stager, staged.paths, result.failed)
+        report["unchanged"] = int(report.get("unchanged", 0) or 0) + len(staged.already)
         report["rejected"] = [{"path": n, "error": w} for n, w in staged.rejected]
         report["renamed"] = [{"file": n, "stored_as": new} for n, new in staged.renamed]
+        report["already_indexed"] = [{"file": n, "indexed_as": d} for n, d in staged.already]
         return report
 
     @staticmethod
-    def _taken(bot: Assistant, stager: UploadStager) -> set[str]:
-        """Names an upload must not silently replace: indexed ids and staged files."""
+    def _indexed(bot: Assistant) -> set[str]:
+        """The ids of the indexed documents (an upload's id is its file name)."""
         try:
-            ids = {d.doc_id for d in bot.documents()}
+            return {d.doc_id for d in bot.documents()}
         except Exception:  # no index yet
-            ids = set()
+            return set()
+
+    @staticmethod
+    def _staged(stager: UploadStager) -> set[str]:
+        """The files in the uploads folder: names an upload must not silently replace."""
         folder = stager.folder
-        return ids | ({p.name for p in folder.iterdir()} if folder.is_dir() else set())
+        return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
 
     @staticmethod
     def _set_aside_failed(
@@ -230,17 +241,25 @@ class DocumentHandlers:
         collection: str = "",
         progress: gr.Progress = _PROGRESS,
     ) -> tuple[Any, ...]:
-        """The Index button."""
+        """The Index button; the upload box is emptied once its files are handled, so a
+        second click cannot index them again."""
         if not files:
             gr.Warning("Choose one or more files to upload first.")
-            return (gr.update(),) * 5
+            return (gr.update(),) * 6
         report = self.run_index(files, progress, on_duplicate, collection)
         rejected = [(r["path"], r["error"]) for r in report.pop("rejected")]
         for name, why in rejected:
             gr.Warning(f"{name} was rejected: {why}")
         for r in report.pop("renamed"):
-            gr.Info(f"{r['file']} was already indexed; the upload is stored as {r['stored_as']}.")
-        return (ui.render_report(report, rejected), *self.views.refresh(collection))
+            gr.Info(
+                f"A file named {r['file']} is already indexed; the upload is stored as "
+                f"{r['stored_as']}."
+            )
+        already = [(r["file"], r["indexed_as"]) for r in report.pop("already_indexed")]
+        for name, as_ in already:
+            gr.Info(f"{name} is already indexed (the same file as {as_}); nothing to do.")
+        html = ui.render_report(report, rejected, already)
+        return (html, *self.views.refresh(collection), gr.update(value=None))
 
     def api_index(
         self, files: list[Any] | None, replace: bool = False, progress: gr.Progress = _PROGRESS
@@ -283,7 +302,7 @@ def wire_documents_tab(
     tab.index_btn.click(
         handlers.index_uploads,
         [tab.upload, tab.on_duplicate, collection],
-        outputs,
+        [*outputs, tab.upload],
         concurrency_id="index",
         concurrency_limit=1,
         preprocess=False,  # see add_index_endpoint

@@ -1,4 +1,4 @@
-"""Feedback on answers: 👍 / 👎 under each answer, and for one answer at a time the
+"""Feedback on answers: thumbs up or down under each answer, and for one answer at a time the
 citations that are wrong and "the right answer is …".
 
 Every verdict is stored with its turn at once; ``evchat feedback export`` turns them
@@ -15,6 +15,7 @@ import gradio as gr
 
 from assistant import Conversation, EvchatError, Turn
 from ui import render as ui
+from ui.icons import icon
 
 _VERDICTS: dict[object, Literal["up", "down"]] = {
     True: "up",
@@ -39,11 +40,17 @@ class FeedbackPanel:
         return [self.target, self.label, self.wrong, self.right]
 
 
+RATE_HINT = (
+    f"Rate an answer with {icon('thumbs-up')}/{icon('thumbs-down')} under it; "
+    "here you can say more."
+)
+
+
 def build_feedback_panel() -> FeedbackPanel:
     """Lay out the panel (call under the chat)."""
     with gr.Accordion("Feedback on an answer", open=False, elem_id="feedback"):
         label = gr.Markdown(
-            "Rate an answer with 👍 / 👎 under it; here you can say more.",
+            RATE_HINT,
             elem_id="feedback-target",
         )
         wrong = gr.CheckboxGroup(
@@ -73,7 +80,7 @@ class FeedbackHandlers:
         if chat is None or not chat.turns:
             return (
                 None,
-                "Rate an answer with 👍 / 👎 under it; here you can say more.",
+                RATE_HINT,
                 gr.update(choices=[], value=[]),
                 "",
             )
@@ -85,7 +92,7 @@ class FeedbackHandlers:
         return number, _describe(number, turn), wrong, (fb.right_answer or "") if fb else ""
 
     def like(self, chat: Conversation | None, data: gr.LikeData) -> tuple[Any, ...]:
-        """👍 / 👎 under an answer: store the verdict; the panel turns to that answer."""
+        """The thumbs under an answer: store the verdict; the panel turns to that answer."""
         if chat is None or not chat.turns:
             return self.show(chat)
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index

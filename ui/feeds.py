@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Assistant, EvchatError, FeedScheduler, WatchThread
+from assistant import Assistant, EvchatError, FeedScheduler, SyncStatus, WatchThread
 from ui import render as ui
 from ui.collections import CollectionBots
 
@@ -49,6 +49,11 @@ class _CollectionFeeds:
         self.scheduler = FeedScheduler(bot.feeds, bot.settings.sources.feeds_interval_min)
         self.watcher = WatchThread(bot)
         self.removals = 0
+        # The feed just added, and the finish time of the sync before its first one; once
+        # that first sync is over, ``first_sync`` keeps what it found on the page (a later
+        # "Sync now" reports "0 new" for the same articles).
+        self.added: tuple[str, float | None] | None = None
+        self.first_sync: str | None = None
         if self.scheduler.interval_s:
             self.scheduler.start()
 
@@ -117,7 +122,27 @@ class FeedHandlers:
             )
         else:
             last = "none yet"
-        return f"**Feeds sync** {plan} · **last:** {last}"
+        line = f"**Feeds sync** {plan} · **last:** {last}"
+        first = self._first_sync(self.of(collection), st)
+        return f"{line}  \n{first}" if first else line
+
+    @staticmethod
+    def _first_sync(feeds: _CollectionFeeds, st: SyncStatus) -> str | None:
+        """What the first sync of the feed added last found (once it has finished)."""
+        if feeds.added is not None and not st.running and st.last_finished != feeds.added[1]:
+            url, feeds.added = feeds.added[0], None
+            if st.last_error:
+                feeds.first_sync = (
+                    f"**Added** {ui.escape_markdown(url)}: its first sync failed: "
+                    f"{ui.escape_markdown(st.last_error)}"
+                )
+            elif st.last_report is not None:
+                r = st.last_report
+                feeds.first_sync = (
+                    f"**Added** {ui.escape_markdown(url)}: its first sync found {r.new} new, "
+                    f"{r.updated} updated, {len(r.failed)} failed"
+                )
+        return feeds.first_sync
 
     def watch_markdown(self, collection: str | None = None) -> str:
         """The watcher's line."""
@@ -171,6 +196,7 @@ class FeedHandlers:
         except EvchatError as e:
             raise gr.Error(str(e)) from None
         gr.Info(f"Following {feed.url}; syncing now.")
+        feeds.added, feeds.first_sync = (feed.url, feeds.scheduler.status().last_finished), None
         feeds.scheduler.run_now()
         return ("", "", *self.refresh(collection))
 

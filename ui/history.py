@@ -22,6 +22,7 @@ import gradio as gr
 from assistant import Conversation, EvchatError, HistoryUnavailableError
 from ui import answer_view, forms
 from ui.collections import CollectionBots
+from ui.icons import icon
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 EXPORTS = Path(tempfile.gettempdir()) / "evchat-exports"
@@ -45,13 +46,14 @@ class HistorySidebar:
     delete_btn: gr.Button
     download_md: gr.DownloadButton
     download_json: gr.DownloadButton
+    remembered: gr.BrowserState  # the open conversation's id, across reloads of the page
 
 
 def build_sidebar() -> HistorySidebar:
     """Lay out the sidebar (call inside the Chat tab's first column)."""
     new_btn = gr.Button("+ New chat", variant="secondary", elem_id="new-chat")
-    chats = gr.Radio(choices=[], label="Conversations", elem_id="conversations")
-    status = gr.Markdown(elem_id="history-status")
+    # The open conversation's tools come before the list, which scrolls on its own, so
+    # however many conversations there are, rename, delete and download stay in view.
     with gr.Accordion("This conversation", open=False, elem_id="conversation-tools"):
         title = gr.Textbox(label="Title", elem_id="chat-title")
         with gr.Row():
@@ -63,9 +65,13 @@ def build_sidebar() -> HistorySidebar:
         download_json = gr.DownloadButton(
             "Download JSON", size="sm", elem_id="download-json", interactive=False
         )
+    chats = gr.Radio(choices=[], label="Conversations", elem_id="conversations")
+    status = gr.Markdown(elem_id="history-status")
+    remembered = gr.BrowserState(None, storage_key="evchat-conversation")
     return HistorySidebar(
-        new_btn, chats, status, title, rename_btn, delete_btn, download_md, download_json
-    )
+        new_btn, chats, status, title, rename_btn, delete_btn, download_md, download_json,
+        remembered,
+    )  # fmt: skip
 
 
 def export_files(chat: Conversation | None) -> tuple[Any, Any]:
@@ -92,7 +98,7 @@ class HistoryHandlers:
         try:
             found = self.bots.root.conversations(user_of(request)).list(limit=SHOWN + 1)
         except HistoryUnavailableError as e:
-            return gr.update(choices=[], value=None), f"⚠ {e}"
+            return gr.update(choices=[], value=None), f"{icon('warning')}{e}"
         choices = [(f"{c.title} · {c.collection}", c.id) for c in found[:SHOWN]]
         current = chat.id if chat is not None and any(c.id == chat.id for c in found) else None
         hint = "" if found else "Your conversations will be listed here."
@@ -121,6 +127,33 @@ class HistoryHandlers:
         )
         panel = answer_view.panel(chat.turns)
         return (chat, chatbot, panel, collection, chat.title, *export_files(chat), "")
+
+    def reopen(
+        self,
+        remembered: str | None,
+        chat: Conversation | None,
+        current: str,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        """After a page load: open the conversation this browser had open (as a click on
+        it would), so a reload does not leave the chat empty. Nothing on a first visit,
+        after "New chat", or when it is gone or another user's (the empty chat's hint
+        says what to do)."""
+        if chat is not None or not remembered:
+            return (gr.update(),) * 8
+        chats = self.bots.root.conversations(user_of(request))
+        try:
+            known = {c.id for c in chats.list(limit=SHOWN)}
+        except EvchatError:  # the sidebar's status line says why
+            return (gr.update(),) * 8
+        if remembered not in known:
+            return (gr.update(),) * 8
+        return self.open(remembered, current, request)
+
+    @staticmethod
+    def remembered_id(chat: Conversation | None) -> str | None:
+        """What the browser keeps of the open conversation: its id (None: none is open)."""
+        return chat.id if chat is not None and chat.turns else None
 
     @staticmethod
     def new_chat() -> tuple[Any, ...]:

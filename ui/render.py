@@ -3,6 +3,12 @@
 Every piece of document text (titles, passages, quotes, sources) goes through
 :func:`html.escape` before it reaches HTML, and only ``http(s)`` URLs ever become links,
 so an indexed document can never inject markup or script into the page.
+
+Document text is shown as plain text with its paragraphs, the form the index stores
+(Markdown files are stored as plain text: ``index.ingest.markdown_text``): line breaks
+become ``<br>``, so the HTML of an answer has no line break for the chat's Markdown
+renderer to act on, and a ``## …`` or ``*…*`` in a plain-text document stays as written.
+Icons are :mod:`ui.icons` (no emoji font needed).
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from assistant import (
     replace_markers,
     strip_markers,
 )
+from ui.icons import icon
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>`]+", re.IGNORECASE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 REFUSAL_HEADING = "The documents don't say"
@@ -50,8 +58,30 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+def esc_text(text: object) -> str:
+    """Escaped document text with its line breaks as ``<br>`` (paragraphs kept, and no
+    newline left for a Markdown renderer around the HTML to turn into a heading)."""
+    return esc(text).replace("\n", "<br>")
+
+
 def escape_markdown(text: str) -> str:
-    """Text safe to show in a Markdown-rendering component: no links, no markup."""
+    """Text safe to show in a Markdown-rendering component: no markup; an ``http(s)`` URL
+    becomes an autolink ``<url>``, whose text Markdown shows as written (a backslash
+    escape inside a bare URL is shown, since the renderer links URLs before unescaping)."""
+    out: list[str] = []
+    at = 0
+    for m in _URL_IN_TEXT.finditer(text):
+        url = m.group(0).rstrip(".,;:!?…)")
+        if not safe_url(url):
+            continue
+        out.append(_escape_plain(text[at : m.start()]))
+        out.append(f"<{url}>")
+        at = m.start() + len(url)
+    out.append(_escape_plain(text[at:]))
+    return "".join(out)
+
+
+def _escape_plain(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -78,7 +108,7 @@ def render_answer(answer: Answer, question: str | None = None) -> str:
             f'<div class="evchat-standalone">Searched for: {esc(answer.standalone_question)}</div>'
         )
     if answer.warning:
-        parts.append(f'<div class="evchat-warning">⚠ {esc(answer.warning)}</div>')
+        parts.append(f'<div class="evchat-warning">{icon("warning")}{esc(answer.warning)}</div>')
     if answer.refused:
         parts.append(render_refusal(answer))
     elif answer.sentences:
@@ -94,7 +124,7 @@ def render_answer(answer: Answer, question: str | None = None) -> str:
                 shown.append(f'<span class="sentence unsupported">{text} {links}{_flag(s)}</span>')
         parts.append("<p>" + " ".join(shown) + "</p>")
     else:
-        parts.append("<p>" + _markers_to_links(esc(answer.text)) + "</p>")
+        parts.append("<p>" + _markers_to_links(esc_text(answer.text)) + "</p>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -103,7 +133,8 @@ def _flag(sentence: AnswerSentence) -> str:
     """The "unsupported" badge: the explanation on hover and, expanded, below it."""
     why = esc(sentence.explanation())
     return (
-        f'<details class="badge-unsupported" title="{why}"><summary>⚠ unsupported</summary>'
+        f'<details class="badge-unsupported" title="{why}"><summary>{icon("warning")}unsupported'
+        "</summary>"
         f'<span class="why">{why}</span></details>'
     )
 
@@ -119,8 +150,8 @@ def _with_short_answer(text: str, short: str | None) -> str:
     """Escaped ``text`` with its opening short answer in bold."""
     split = _split_short(text, short)
     if split is None:
-        return esc(text)
-    return f'<b class="short-answer">{esc(split[0])}</b>{esc(split[1])}'
+        return esc_text(text)
+    return f'<b class="short-answer">{esc_text(split[0])}</b>{esc_text(split[1])}'
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -135,8 +166,8 @@ def render_refusal(answer: Answer, closest: int = 3) -> str:
     """A visible refusal, with the closest passages anyway (folded, to keep the chat short)."""
     out = [
         '<div class="evchat-refusal">',
-        f"<h4>⛔ {REFUSAL_HEADING}</h4>",
-        f"<p>{esc(answer.text)}</p>",
+        f"<h4>{icon('stop')}{REFUSAL_HEADING}</h4>",
+        f"<p>{esc_text(answer.text)}</p>",
     ]
     if answer.passages:
         shown = len(answer.passages[:closest])
@@ -145,7 +176,7 @@ def render_refusal(answer: Answer, closest: int = 3) -> str:
             snippet = p.text if len(p.text) <= 300 else p.text[:300] + "…"
             out.append(
                 f"<li><b>{esc(p.title)}</b> <span class='meta'>{esc(p.published_at or '')}"
-                f" · {esc(p.source)}</span><br><span>{esc(snippet)}</span></li>"
+                f" · {esc(p.source)}</span><br><span>{esc_text(snippet)}</span></li>"
             )
         out.append("</ol></details>")
     out.append("</div>")
@@ -198,8 +229,13 @@ def render_sources(answer: Answer) -> str:
     return '<div class="evchat-sources"><h4>Sources</h4><ol>' + "".join(items) + "</ol></div>"
 
 
-def render_report(report: dict[str, Any], rejected: Sequence[tuple[str, str]] = ()) -> str:
-    """An indexing report: counts, then every rejected or failed file with its reason."""
+def render_report(
+    report: dict[str, Any],
+    rejected: Sequence[tuple[str, str]] = (),
+    already: Sequence[tuple[str, str]] = (),
+) -> str:
+    """An indexing report: counts, then every rejected or failed file with its reason and
+    every upload that was ``already`` indexed (``(name, indexed as)``)."""
     counts = ", ".join(
         f"{k} {int(report.get(k, 0) or 0)}" for k in ("added", "updated", "unchanged", "removed")
     )
@@ -217,9 +253,13 @@ def render_report(report: dict[str, Any], rejected: Sequence[tuple[str, str]] = 
     ]
     errors = [(name, why) for name, why in rejected]
     errors += [(str(f.get("path", "")), str(f.get("error", ""))) for f in failed]
-    if errors:
+    if errors or already:
         out.append("<ul>")
         out.extend(f'<li class="err"><b>{esc(n)}</b>: {esc(w)}</li>' for n, w in errors)
+        out.extend(
+            f'<li class="already"><b>{esc(n)}</b>: already indexed (the same file as {esc(d)})</li>'
+            for n, d in already
+        )
         out.append("</ul>")
     out.append("</div>")
     return "".join(out)

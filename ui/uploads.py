@@ -3,14 +3,17 @@
 Gradio refuses an upload over ``EVCHAT_UPLOAD_MAX_MB`` before storing it (``launch``'s
 ``max_file_size``); what it did store lands in its temporary folder, and every file is
 removed from there once staged or rejected, so nothing an upload brought stays behind.
-A name that is already taken (a file in the uploads folder or an indexed document id) is
-either replaced or stored beside it under a new name, as the user chose; a file that fails
+A file with the same bytes as an upload already indexed from the folder is "already
+indexed" and not stored again, whatever its name. A name that is already taken (a file in
+the uploads folder or an indexed document id) is either replaced or stored beside it under
+a new name, as the user chose; a file that fails
 to index moves to ``uploads/failed/`` with a note of why, out of the next run's way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -82,6 +85,13 @@ class Staged:
     paths: list[Path] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (name, stored as)
+    already: list[tuple[str, str]] = field(default_factory=list)  # (name, indexed as)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class UploadStager:
@@ -102,27 +112,52 @@ class UploadStager:
         files: Sequence[Any] | None,
         taken: Collection[str] = (),
         on_duplicate: str = KEEP_BOTH,
+        indexed: Collection[str] = (),
     ) -> Staged:
         """Stage ``files``; a name in ``taken`` (or in the folder) is replaced or kept
-        beside the old one (``on_duplicate``). Gradio's temporary copies are deleted."""
+        beside the old one (``on_duplicate``); a file with the same bytes as one in the
+        folder whose name is ``indexed`` is not staged (``already``). Gradio's temporary
+        copies are deleted."""
         result = Staged()
         self.folder.mkdir(parents=True, exist_ok=True)
         batch: set[str] = set()
         for item in files or []:
             path, orig = file_path(item)
             try:
+                same = self.same_bytes(path, indexed)
+                if same is not None:
+                    result.already.append((orig, same))
+                    continue
                 name = self._name_for(orig, taken, batch, on_duplicate)
                 result.paths.append(self._stage_one(path, name))
                 batch.add(name)
                 if name != safe_upload_name(orig):
                     result.renamed.append((orig, name))
             except OSError:
-                result.rejected.append((orig, "the upload could not be read"))
+                result.rejected.append(
+                    (orig, "the upload is no longer on the server; choose the file again")
+                )
             except ValueError as e:
                 result.rejected.append((orig, str(e)))
             finally:
                 discard_upload(path)
         return result
+
+    def same_bytes(self, path: Path, indexed: Collection[str]) -> str | None:
+        """The name of an indexed file in the folder with exactly ``path``'s bytes."""
+        size = path.stat().st_size
+        digest: str | None = None
+        for name in sorted(indexed):
+            other = self.folder / name
+            try:
+                if not other.is_file() or other.stat().st_size != size:
+                    continue
+                digest = digest or file_digest(path)
+                if file_digest(other) == digest:
+                    return name
+            except OSError:
+                continue
+        return None
 
     def _name_for(
         self, orig: str, taken: Collection[str], batch: set[str], on_duplicate: str

@@ -5,6 +5,8 @@ feedback, and what a page load restores.
   switching it (or creating, renaming, deleting one) refreshes the header, the Documents
   tab and the Sources filter, and starts a new chat.
 * Opening a conversation from the sidebar switches to its collection.
+* The open conversation's id is kept in the browser's local storage, so a reload of the
+  page opens it again (a first visit, or after "New chat", shows the empty chat's hint).
 * After every answer the sidebar, the feedback panel and the download buttons follow.
 """
 
@@ -45,7 +47,7 @@ def wire_workspace(demo: gr.Blocks, ws: Workspace, asks: list[Any]) -> None:
     _wire_sidebar(ws, history)
     _wire_feedback(ws, asks)
     for ask in asks:
-        ask.then(history.listing, [ws.chat.session], _listing(ws), **PRIVATE).then(
+        _remember(ws, ask).then(history.listing, [ws.chat.session], _listing(ws), **PRIVATE).then(
             export_files, [ws.chat.session], _downloads(ws), **PRIVATE
         )
     _wire_collections(ws)
@@ -53,10 +55,24 @@ def wire_workspace(demo: gr.Blocks, ws: Workspace, asks: list[Any]) -> None:
     table.change(ws.bots.header, [ws.chat.collection], [ws.header], **PRIVATE)
     demo.load(ws.bots.current, [ws.remembered], [ws.chat.collection], **PRIVATE).then(
         _collection_changed(ws), [ws.chat.collection], _collection_outputs(ws), **PRIVATE
-    ).then(history.listing, [ws.chat.session], _listing(ws), **PRIVATE)
+    ).then(
+        history.reopen,
+        [ws.chat.sidebar.remembered, ws.chat.session, ws.chat.collection],
+        _opened(ws),
+        **PRIVATE,
+    ).then(_collection_changed(ws), [ws.chat.collection], _collection_outputs(ws), **PRIVATE).then(
+        history.listing, [ws.chat.session], _listing(ws), **PRIVATE
+    ).then(FeedbackHandlers.show, [ws.chat.session], ws.chat.feedback.outputs(), **PRIVATE)
     gr.api(history.api_chat, api_name="chat")
     gr.api(history.api_conversations, api_name="conversations")
     gr.api(history.api_conversation, api_name="conversation")
+
+
+def _remember(ws: Workspace, event: Any) -> Any:
+    """After ``event``, keep the open conversation's id in the browser (None: none open)."""
+    return event.then(
+        HistoryHandlers.remembered_id, [ws.chat.session], [ws.chat.sidebar.remembered], **PRIVATE
+    )
 
 
 def _listing(ws: Workspace) -> list[Any]:
@@ -67,16 +83,23 @@ def _downloads(ws: Workspace) -> list[Any]:
     return [ws.chat.sidebar.download_md, ws.chat.sidebar.download_json]
 
 
+def _opened(ws: Workspace) -> list[Any]:
+    """The outputs of :meth:`HistoryHandlers.open`."""
+    tab = ws.chat
+    return [
+        tab.session, tab.chatbot, tab.panel, tab.collection, tab.sidebar.title,
+        *_downloads(ws), tab.question,
+    ]  # fmt: skip
+
+
 def _wire_sidebar(ws: Workspace, history: HistoryHandlers) -> None:
     bar, tab = ws.chat.sidebar, ws.chat
-    opened = [tab.session, tab.chatbot, tab.panel, tab.collection, bar.title, *_downloads(ws)]
-    bar.chats.input(
-        history.open, [bar.chats, tab.collection], [*opened, tab.question], **PRIVATE
-    ).then(_collection_changed(ws), [tab.collection], _collection_outputs(ws), **PRIVATE).then(
-        FeedbackHandlers.show, [tab.session], tab.feedback.outputs(), **PRIVATE
-    )
-    bar.new_btn.click(_new_chat(ws), None, _chat_outputs(ws), **PRIVATE)
-    tab.chatbot.clear(_new_chat(ws), None, _chat_outputs(ws), **PRIVATE)  # its trash icon
+    opened = bar.chats.input(history.open, [bar.chats, tab.collection], _opened(ws), **PRIVATE)
+    _remember(ws, opened).then(
+        _collection_changed(ws), [tab.collection], _collection_outputs(ws), **PRIVATE
+    ).then(FeedbackHandlers.show, [tab.session], tab.feedback.outputs(), **PRIVATE)
+    _remember(ws, bar.new_btn.click(_new_chat(ws), None, _chat_outputs(ws), **PRIVATE))
+    _remember(ws, tab.chatbot.clear(_new_chat(ws), None, _chat_outputs(ws), **PRIVATE))
     bar.rename_btn.click(history.rename, [tab.session, bar.title], [tab.session], **PRIVATE).then(
         history.listing, [tab.session], _listing(ws), **PRIVATE
     )
@@ -88,7 +111,7 @@ def _wire_sidebar(ws: Workspace, history: HistoryHandlers) -> None:
         [tab.session],
     ).then(_reset_if_deleted(ws), [tab.session], _chat_outputs(ws), **PRIVATE).then(
         history.listing, [tab.session], _listing(ws), **PRIVATE
-    )
+    ).then(HistoryHandlers.remembered_id, [tab.session], [bar.remembered], **PRIVATE)
 
 
 def _chat_outputs(ws: Workspace) -> list[Any]:
@@ -173,6 +196,7 @@ def _wire_collections(ws: Workspace) -> None:
         return (*changed(name), *new_chat())
 
     for event in events:
-        event.then(
+        switch = event.then(
             switched, [tab.collection], _collection_outputs(ws) + _chat_outputs(ws), **PRIVATE
         )
+        _remember(ws, switch)

@@ -1,7 +1,8 @@
 """A conversation as Markdown or JSON: every answer with its numbered sources.
 
 Markdown lists each source with its title, source, date, page, URL and the verified
-quote. Text that comes from documents is escaped (``<``, ``>``, ``&`` as entities, and
+quote, in words only (no emoji a viewer's fonts may lack). Text that comes from documents
+is escaped (``<``, ``>``, ``&`` as entities, and
 the characters Markdown would turn into links or emphasis), and only ``http(s)`` URLs
 become links, so an exported file shows a document's markup as text in any viewer.
 """
@@ -46,13 +47,13 @@ def _link(url: str | None) -> str | None:
 
 def _answer_lines(answer: Answer) -> list[str]:
     if answer.refused:
-        return [f"> ⛔ **{REFUSAL_HEADING}.** {md_text(answer.text)}"]
+        return [f"> **{REFUSAL_HEADING}.** {md_text(answer.text)}"]
     if not answer.sentences:
         return [md_text(answer.text)]
     parts = []
     for s in answer.sentences:
         text = md_text(with_markers(strip_markers(s.text), s.citations))
-        parts.append(text if s.supported else f"{text} *(⚠ unsupported)*")
+        parts.append(text if s.supported else f"{text} *(unsupported)*")
     return [" ".join(parts)]
 
 
@@ -69,7 +70,7 @@ def _source_lines(c: Citation) -> list[str]:
 def _feedback_line(fb: Feedback | None) -> list[str]:
     if fb is None:
         return []
-    bits = {"up": "👍", "down": "👎"}.get(fb.verdict or "", "")
+    bits = {"up": "helpful", "down": "not helpful"}.get(fb.verdict or "", "")
     parts = [bits] if bits else []
     if fb.wrong_citations:
         parts.append("wrong citation " + ", ".join(f"[{n}]" for n in fb.wrong_citations))

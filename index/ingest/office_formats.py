@@ -171,6 +171,7 @@ def load_docx(source: SourceFile, limits: LoadLimits) -> Iterator[LoadedDocument
         "\n\n".join(block for block in blocks if block.strip()),
         (props.title or "").strip() or heading,
         published_at=normalise_date(created),
+        date_from="document properties",
     )
 
 

@@ -90,12 +90,14 @@ def _record(
         value = record.get(name)
         return (clean_field(value) or None) if isinstance(value, str) else None
 
+    published = normalise_date(record.get("published_at") or record.get("date"))
     return LoadedDocument(
         doc_id=doc_id,
         text=text,
         title=field("title") or short_first_line(text) or doc_id,
         source=field("source") or source.doc_id,
-        published_at=normalise_date(record.get("published_at") or record.get("date")),
+        published_at=published,
+        date_from="record" if published else None,
         url=field("url"),
         extra={
             clean_field(k): clean_field(v)

@@ -1,7 +1,9 @@
 """Loading the plain-text formats: ``.txt``, Markdown (``.md``, ``.markdown``) and HTML
 (``.html``, ``.htm``), each file becoming one ``LoadedDocument``. Titles, dates, sources and
-URLs come from a leading ``Date:`` line, YAML front matter or HTML metadata, with the first
-line or heading, and a date in the file name, as fallbacks.
+URLs come from YAML front matter, HTML metadata or the head of the article (a title line, a
+``Published …`` or ``Date:`` line, a dateline or byline: ``index.ingest.news_header``), with
+the first line or heading, and a date in the file name, as fallbacks; ``date_from`` says
+which one gave the date. Markdown is stored as plain text (``index.ingest.markdown_text``).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from index.ingest.markdown_text import markdown_line, markdown_text
+from index.ingest.news_header import read_header
 from index.ingest.source import LoadError, SourceFile, decode_file, make_document, short_first_line
 from index.ingest.text_clean import clean_text, decode_bytes, normalise_date
 from index.types import LoadedDocument
 
-_DATE_HEADER = re.compile(r"\Adate:?[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\n+|\Z)", re.IGNORECASE)
+# The seed corpus's form: "date 2024-03-20 Makers plan …", the date opening the first line.
+_DATE_PREFIX = re.compile(r"\Adate:?[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\n+|\Z)", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _INVISIBLE_HTML = re.compile(
@@ -30,18 +35,36 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def load_txt(source: SourceFile) -> Iterator[LoadedDocument]:
-    """Load a plain-text file; a leading ``Date: YYYY-MM-DD`` line becomes its date."""
+    """Load a plain-text file; the head of the article gives its title, source and date
+    (:func:`index.ingest.news_header.read_header`), the file name a fallback date."""
     text = clean_text(decode_file(source))
-    published = None
-    header = _DATE_HEADER.match(text)
-    if header and normalise_date(header.group(1)):
-        published, text = normalise_date(header.group(1)), text[header.end() :]
+    prefix = _DATE_PREFIX.match(text)
+    dated = normalise_date(prefix.group(1)) if prefix else None
+    if prefix and dated:
+        text = text[prefix.end() :]
+    head = read_header(text)
+    published, date_from = (
+        (dated, "'Date' line")
+        if dated
+        else _date_or_file_name(head.published_at, head.date_from, source)
+    )
     yield from make_document(
         source,
-        text,
-        short_first_line(text),
-        published_at=published or normalise_date(source.path.stem),
+        head.text,
+        head.title or short_first_line(head.text),
+        source=head.source,
+        published_at=published,
+        date_from=date_from,
     )
+
+
+def _date_or_file_name(
+    date: str | None, date_from: str | None, source: SourceFile
+) -> tuple[str | None, str | None]:
+    if date:
+        return date, date_from
+    from_name = normalise_date(source.path.stem)
+    return from_name, ("file name" if from_name else None)
 
 
 def load_markdown(source: SourceFile) -> Iterator[LoadedDocument]:
@@ -59,17 +82,24 @@ def load_markdown(source: SourceFile) -> Iterator[LoadedDocument]:
         if isinstance(parsed, dict):
             meta, text = {str(k).lower(): v for k, v in parsed.items()}, text[match.end() :]
     heading = _MD_HEADING.search(text)
-    title = meta.get("title") or (heading.group(1) if heading else None)
-    date = meta.get("date") or meta.get("published_at") or meta.get("published")
+    head = read_header(markdown_text(text))
+    title = meta.get("title") or (markdown_line(heading.group(1)) if heading else head.title)
+    date = normalise_date(meta.get("date") or meta.get("published_at") or meta.get("published"))
+    published, date_from = (
+        (date, "front matter")
+        if date
+        else _date_or_file_name(head.published_at, head.date_from, source)
+    )
     url = meta.get("url") or meta.get("link")
     known = {"title", "date", "published_at", "published", "url", "link", "source"}
     extra = {k: v for k, v in meta.items() if k not in known and isinstance(v, str)}
     yield from make_document(
         source,
-        text,
+        head.text,
         str(title) if title else None,
-        source=str(meta.get("source") or ""),
-        published_at=normalise_date(date) or normalise_date(source.path.stem),
+        source=str(meta.get("source") or head.source or ""),
+        published_at=published,
+        date_from=date_from,
         url=str(url) if url else None,
         extra=extra,
     )
@@ -91,12 +121,14 @@ def load_html(source: SourceFile) -> Iterator[LoadedDocument]:
     text = "\n\n".join(line for line in text.split("\n") if line.strip())
     if not clean_text(text):
         raise LoadError("no readable text found in the HTML")
+    published = normalise_date(getattr(result, "date", None))
     yield from make_document(
         source,
         text,
         getattr(result, "title", None),
         source=getattr(result, "sitename", None) or getattr(result, "hostname", None) or "",
-        published_at=normalise_date(getattr(result, "date", None)),
+        published_at=published,
+        date_from="HTML metadata" if published else None,
         url=getattr(result, "url", None) or None,
     )
 

@@ -23,15 +23,20 @@ from index.ingest.source import SourceFile
 from index.store.manifest import DocumentRecord, FileRecord
 
 RACY_NS = 2_000_000_000  # modified this close to being read: not trusted next time
+# Raised when a loader reads the same bytes into different text or metadata, so files
+# recorded by the older loaders are read again (2: Markdown stored as plain text, the
+# head of .txt/.md articles read for title, source and date).
+LOADERS = 2
 
 
 def version(chunker: str, model_id: str) -> str:
-    """What a recorded file was read with: the chunker, the model, evchat's version."""
+    """What a recorded file was read with: the chunker, the model, evchat's version and
+    the loaders' revision."""
     try:
         ours = metadata.version("evchat")
     except metadata.PackageNotFoundError:
         ours = "unknown"
-    return f"{chunker}|{model_id}|{ours}"
+    return f"{chunker}|{model_id}|{ours}|loaders-{LOADERS}"
 
 
 def _stat(src: SourceFile) -> tuple[int, int] | None:

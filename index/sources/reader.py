@@ -218,6 +218,9 @@ def article_document(entry: Any, url: str, source: str, page: Fetched) -> Loaded
         source=source,
         published_at=entry_date(entry) or article.published_at,
         url=url,
+        date_from=(
+            "feed entry" if entry_date(entry) else "page metadata" if article.published_at else None
+        ),
     )
 
 
@@ -234,6 +237,7 @@ def summary_document(entry: Any, url: str, source: str) -> LoadedDocument | None
         published_at=entry_date(entry),
         url=url,
         extra={"indexed_from": "feed summary"},
+        date_from="feed entry" if entry_date(entry) else None,
     )
 
 

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, origin TEXT NOT NULL, content_hash TEXT NOT NULL,
     chunker_version TEXT NOT NULL, model_id TEXT NOT NULL, title TEXT NOT NULL,
     source TEXT NOT NULL, published_at TEXT, url TEXT, n_chunks INTEGER NOT NULL,
-    indexed_at REAL NOT NULL
+    indexed_at REAL NOT NULL, date_from TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL,
@@ -67,6 +67,7 @@ class DocumentRecord:
     url: str | None
     n_chunks: int
     indexed_at: float
+    date_from: str | None = None  # where published_at was read (LoadedDocument.date_from)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(_SCHEMA)
+            columns = {str(r[1]) for r in db.execute("PRAGMA table_info(documents)")}
+            if "date_from" not in columns:  # a manifest written before the column existed
+                db.execute("ALTER TABLE documents ADD COLUMN date_from TEXT")
+                db.commit()
         # Reads reuse one connection per thread: opening one costs about 0.5 ms, and the
         # read path asks for the generation several times per question.
         self._readers = threading.local()
@@ -126,7 +131,7 @@ class Manifest:
         """Every indexed document by id."""
         rows = self._query(
             "SELECT doc_id, origin, content_hash, chunker_version, model_id, title, source, "
-            "published_at, url, n_chunks, indexed_at FROM documents"
+            "published_at, url, n_chunks, indexed_at, date_from FROM documents"
         )
         return {str(r[0]): DocumentRecord(*r) for r in rows}  # type: ignore[arg-type]
 
@@ -188,9 +193,10 @@ class Manifest:
                 d = e.doc
                 db.execute("DELETE FROM chunks WHERE doc_id = ?", (d.doc_id,))
                 db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (d.doc_id, e.origin, e.content_hash, e.chunker_version, e.model_id,
-                     d.title, d.source, d.published_at, d.url, len(e.chunks), now),
+                     d.title, d.source, d.published_at, d.url, len(e.chunks), now,
+                     d.date_from),
                 )  # fmt: skip
                 db.executemany(
                     "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",

@@ -71,7 +71,7 @@ def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]
     assert entry.is_visible()
     page.wait_for_timeout(600)  # let the smooth scroll finish before the screenshot
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "chat.png", "screenshot-chat.png")
+    screenshot(page, "chat.png")  # docs/: test_first_hour_browser
 
 
 def test_conversation_does_not_leak_into_a_standalone_question(page) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +116,7 @@ def test_upload_index_and_cite(page, tmp_path: Path) -> None:  # type: ignore[no
     assert "added 1" in report, report
     page.get_by_role("tab", name="Documents").click()
     page.get_by_text("volta-iberia-zaragoza.md").first.wait_for()
-    screenshot(page, "documents.png", "screenshot-documents.png")
+    screenshot(page, "documents.png")  # docs/: test_first_hour_browser
 
     ask(page, "Where will Volta Iberia build its battery cell plant?")
     page.locator("#chatbot a.cite").first.wait_for()
@@ -189,7 +189,8 @@ def test_bad_as_of_date_warns(page) -> None:  # type: ignore[no-untyped-def]
 def index_again(page, doc: Path) -> str:  # type: ignore[no-untyped-def]
     """Upload and index ``doc`` when a report is already shown; the new report's text."""
     before = page.locator("#report .evchat-report").inner_text()
-    page.locator("#upload button[aria-label='Clear']").first.click()
+    # Indexing emptied the upload box (no file left to index twice).
+    page.wait_for_function("() => !document.querySelector(\"#upload button[aria-label='Clear']\")")
     page.locator("#upload input[type=file]").set_input_files([str(doc)])
     page.locator("#upload").get_by_text(doc.stem).first.wait_for()
     page.locator("#index-btn").click()

@@ -1,6 +1,7 @@
 """The feeds panel of the web app in a real browser (Debian chromium): add a feed served by
-a news site on 127.0.0.1, watch it sync in the background, and see its status.
-A feed whose title carries markup shows it as text."""
+a news site on 127.0.0.1, watch it sync in the background, and see its status (what the
+first sync found stays after the next one). A feed whose title carries markup shows it as
+text."""
 
 from __future__ import annotations
 
@@ -64,6 +65,16 @@ def test_a_feed_added_in_the_browser_syncs_in_the_background(
         expect(page.locator("#stats")).to_contain_text("Documents: 4", timeout=30_000)
         expect(page.locator("#docs-table")).to_contain_text("Story 1")
         assert page.title() != "1"
+        # The first sync's finding stays on the page after the next sync, URL without
+        # backslashes ("http://127\.0\.0\.1" was shown).
+        status = page.locator("#feed-status")
+        expect(status).to_contain_text(
+            f"Added {news_site.url('/feed.xml')}: its first sync found 2 new"
+        )
+        page.locator("#feed-sync").click()
+        expect(status).to_contain_text("0 new, 0 updated, 2 unchanged", timeout=120_000)
+        assert "its first sync found 2 new" in status.inner_text()
+        assert "\\" not in status.inner_text()
         page.screenshot(path=str(ARTIFACTS / "feeds-panel.png"), full_page=True)
     finally:
         context.close()

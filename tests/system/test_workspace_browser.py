@@ -205,7 +205,7 @@ def test_history_survives_a_restart(chromium: Any, workspace_app: WorkspaceApp) 
     text = follow.inner_text()
     assert "Aarhus" in text or "Kestrel" in text or follow.locator(".evchat-refusal").count() == 1
     page.wait_for_timeout(600)
-    screenshot(page, "history.png", "screenshot-history.png")
+    screenshot(page, "history.png")  # docs/: test_first_hour_browser
     turns = [len(t) for t in [workspace_app.bot().conversations("bob").open(
         workspace_app.bot().conversations("bob").list()[0].id).turns]]  # fmt: skip
     assert turns == [2]

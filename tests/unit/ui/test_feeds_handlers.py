@@ -65,3 +65,25 @@ def test_the_watched_folder_indexes_into_the_collection_it_was_started_for(
     finally:
         handlers.toggle_watch(str(folder), False, "inbox")
     _until(lambda: not handlers.of("inbox").watcher.status().running, 30)
+
+
+def test_what_a_new_feeds_first_sync_found_stays_after_the_next_sync(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
+    docs = {"a.md": ("Ionna grows", "2024-05-01", "BMW and Toyota invest in Ionna chargers.")}
+    root: Assistant = tiny_assistant(tmp_path, docs, feeds_host_delay_s=0, feeds_interval_min=0)
+    handlers = FeedHandlers(CollectionBots(root))
+    items = []
+    for i in range(2):
+        news_site.put(f"/s{i}.html", article_page(f"Story {i}", [f"Ionna opened {i + 3} sites."]))
+        items.append(Item(f"S{i}", f"/s{i}.html", f"2024-06-0{i + 1}", "s"))
+    news_site.put("/feed.xml", rss2(news_site, "Wire", items))
+    url = news_site.url("/feed.xml")
+
+    handlers.add(url, "", None)
+    _until(lambda: "first sync found 2 new" in handlers.sync_markdown(None))
+    handlers.sync_now(None)
+    _until(lambda: "0 new, 0 updated, 2 unchanged" in handlers.sync_markdown(None))
+    line = handlers.sync_markdown(None)
+    assert f"**Added** <{url}>: its first sync found 2 new" in line  # a link, no backslashes
+    assert "\\" not in line.split("**Added**")[1]

@@ -110,3 +110,35 @@ def test_a_failed_upload_is_set_aside_with_its_reason(tmp_path: Path, gradio_tem
     assert not path.exists() and moved == tmp_path / "uploads" / "failed" / "bad.md"
     note = tmp_path / "uploads" / "failed" / "bad.md.reason.txt"
     assert note.read_text(encoding="utf-8") == "the file is empty\n"
+
+
+@pytest.mark.parametrize("policy", [KEEP_BOTH, REPLACE])
+def test_same_bytes_under_any_name_are_already_indexed(
+    tmp_path: Path, gradio_temp: Path, policy: str
+) -> None:
+    stager = UploadStager(tmp_path / "uploads", max_mb=1, extensions={".txt"})
+    first = stager.stage([upload(gradio_temp, "kestrel.txt", "Kestrel recycles.")])
+    assert [p.name for p in first.paths] == ["kestrel.txt"]
+    files = [
+        upload(gradio_temp, "kestrel.txt", "Kestrel recycles."),
+        upload(gradio_temp, "kestrel-copy.txt", "Kestrel recycles."),
+        upload(gradio_temp, "other.txt", "Kestrel recycles more."),
+    ]
+    again = stager.stage(files, taken={"kestrel.txt"}, on_duplicate=policy, indexed={"kestrel.txt"})
+    assert again.already == [("kestrel.txt", "kestrel.txt"), ("kestrel-copy.txt", "kestrel.txt")]
+    assert [p.name for p in again.paths] == ["other.txt"]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["kestrel.txt", "other.txt"]
+    assert list(gradio_temp.iterdir()) == []  # Gradio's copies are gone either way
+
+
+def test_same_bytes_of_a_deleted_document_are_indexed_again(
+    tmp_path: Path, gradio_temp: Path
+) -> None:
+    stager = UploadStager(tmp_path / "uploads", max_mb=1, extensions={".txt"})
+    stager.stage([upload(gradio_temp, "kestrel.txt", "Kestrel recycles.")])
+    again = stager.stage(
+        [upload(gradio_temp, "kestrel.txt", "Kestrel recycles.")],
+        on_duplicate=REPLACE,
+        indexed=set(),
+    )
+    assert again.already == [] and [p.name for p in again.paths] == ["kestrel.txt"]

@@ -68,3 +68,19 @@ def test_the_default_collection_cannot_be_renamed_or_deleted_from_the_app(
         bots.delete("evchat")
     with pytest.raises(EvchatError, match="default collection"):
         bots.rename("evchat", "other")
+
+
+def test_a_reload_reopens_only_the_users_own_remembered_conversation(
+    workspace_bot: Assistant, user: str
+) -> None:
+    chat = workspace_bot.conversations(user).new()
+    chat.ask(VOLTA)
+    handlers = HistoryHandlers(CollectionBots(workspace_bot))
+    assert HistoryHandlers.remembered_id(chat) == chat.id
+    assert HistoryHandlers.remembered_id(None) is None
+    opened = handlers.reopen(chat.id, None, "evchat", gr.Request(username=user))
+    assert opened[0].id == chat.id and VOLTA in opened[1]["value"][0]["content"]
+    nothing = (gr.update(),) * 8
+    assert handlers.reopen(None, None, "evchat", gr.Request(username=user)) == nothing
+    assert handlers.reopen(chat.id, None, "evchat", gr.Request(username="other")) == nothing
+    assert handlers.reopen(chat.id, chat, "evchat", gr.Request(username=user)) == nothing

@@ -38,15 +38,15 @@ def test_markdown_lists_every_source_with_its_details() -> None:
     assert md.startswith("# Volta questions\n")
     assert "## 1. Where will Volta build?" in md
     assert "*searched for: Where will Volta Iberia build its plant? · as of 2025-04-01*" in md
-    assert "[1]" in md and "*(⚠ unsupported)*" in md
+    assert "[1]" in md and "*(unsupported)*" in md
     source = "1. **Volta picks Zaragoza** — Test Wire · 2025-03-04 · page 2 · <https://example.org/volta>"
     assert source in md
     assert (
         "   > “Volta Iberia, a Spanish battery start-up, will build its first cell plant in "
         "Zaragoza.”" in md
     )
-    assert "*Feedback: 👎; wrong citation [1]; the right answer is “In Zaragoza”*" in md
-    assert "## 2. Who won the World Cup?" in md and "⛔ **The documents don't say.**" in md
+    assert "*Feedback: not helpful; wrong citation [1]; the right answer is “In Zaragoza”*" in md
+    assert "## 2. Who won the World Cup?" in md and "> **The documents don't say.**" in md
 
 
 def test_markdown_shows_document_markup_as_text() -> None:

@@ -319,8 +319,9 @@ def test_markdown_front_matter_gives_title_date_source(tmp_path: Path) -> None:
         "Example Wire",
     )
     assert doc.url == "https://example.com/ssb"
-    assert doc.text == "# Heading\n\nBody **bold**."
+    assert doc.text == "Heading\n\nBody bold."  # stored as plain text
     assert doc.extra == {"author": "A. Writer"}
+    assert doc.date_from == "front matter"
 
 
 def test_markdown_without_front_matter_uses_heading_and_path(tmp_path: Path) -> None:

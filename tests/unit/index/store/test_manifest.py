@@ -47,3 +47,28 @@ def test_iter_chunks_streams_one_snapshot_in_document_order(tmp_path: Path) -> N
     assert [r.text for r in seen[:3]] == ["a1", "b1", "c1"]
     assert next(manifest.iter_chunks()).chunk_id == "d000#0"
     assert list(manifest.iter_chunks()) == manifest.all_chunks()
+
+
+def test_where_the_date_came_from_is_kept_and_old_manifests_gain_the_column(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "manifest.sqlite"
+    with sqlite3.connect(path) as db:  # a manifest written before date_from existed
+        db.execute(
+            "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, origin TEXT NOT NULL, "
+            "content_hash TEXT NOT NULL, chunker_version TEXT NOT NULL, model_id TEXT NOT NULL, "
+            "title TEXT NOT NULL, source TEXT NOT NULL, published_at TEXT, url TEXT, "
+            "n_chunks INTEGER NOT NULL, indexed_at REAL NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO documents VALUES ('old.md','o','h','c','m','Old','s',NULL,NULL,0,1)"
+        )
+    manifest = Manifest(path)
+    assert manifest.documents()["old.md"].date_from is None
+    doc = LoadedDocument(
+        "new.txt", "Text.", "New", "s", published_at="2026-10-15", date_from="'Published' line"
+    )
+    manifest.put_documents([ManifestEntry(doc, "new.txt", "h", "c", "m", [])])
+    assert Manifest(path).documents()["new.txt"].date_from == "'Published' line"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from index.ingest.source import LoadError, SourceFile, decode_file, make_document, short_first_line
+from index.ingest.tables import markdown_tables
 from index.ingest.text_clean import clean_text, decode_bytes, normalise_date
 from index.types import LoadedDocument
 
@@ -87,8 +88,10 @@ def load_html(source: SourceFile) -> Iterator[LoadedDocument]:
         text = trafilatura.html2txt(data) or _strip_tags(decode_bytes(data, check_binary=False))
         tree = trafilatura.load_html(data)
         result = extract_metadata(tree) if tree is not None else None
-    # trafilatura puts one block per line; a blank line between blocks marks paragraphs.
-    text = "\n\n".join(line for line in text.split("\n") if line.strip())
+    # trafilatura puts one block per line (a table: one line per row, which becomes one
+    # block of cell lines); a blank line between blocks marks paragraphs.
+    blocks, tables = markdown_tables(text)
+    text = "\n\n".join(block for block in blocks if block.strip())
     if not clean_text(text):
         raise LoadError("no readable text found in the HTML")
     yield from make_document(
@@ -98,6 +101,7 @@ def load_html(source: SourceFile) -> Iterator[LoadedDocument]:
         source=getattr(result, "sitename", None) or getattr(result, "hostname", None) or "",
         published_at=normalise_date(getattr(result, "date", None)),
         url=getattr(result, "url", None) or None,
+        tables=tables,
     )
 
 

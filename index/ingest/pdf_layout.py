@@ -150,7 +150,8 @@ def _grid_by_gaps(region: Any) -> list[list[str | None]]:
     rows: dict[int, list[list[str]]] = {}
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         column = next(i for i in range(len(edges) - 1) if w["x0"] < edges[i + 1])
-        rows.setdefault(round(w["top"]), [[] for _ in cuts] + [[]])[column].append(w["text"])
+        empty: list[list[str]] = [[] for _ in edges[1:]]
+        rows.setdefault(round(w["top"]), empty)[column].append(w["text"])
     return [[" ".join(cell) for cell in row] for _, row in sorted(rows.items())]
 
 

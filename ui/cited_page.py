@@ -19,9 +19,13 @@ import base64
 import difflib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
+
+from assistant import Assistant, Citation
 
 _WORD = re.compile(r"[\w$€£%.,/()'’-]+")
 _EDGE = ".,;:()'’"
@@ -53,9 +57,14 @@ def quote_boxes(path: Path, page: int, quote: str) -> list[Box]:
     wanted = [_key(w) for w in _WORD.findall(quote) if _key(w)]
     have = [_key(w["text"]) for w in words]
     matcher = difflib.SequenceMatcher(a=have, b=wanted, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    # A lone word matched above the first run of two or more words is a stray hit on a
+    # common word (a row label also named in the prose above its table): left out.
+    first_run = min((b.a for b in blocks if b.size >= 2), default=0)
     hit: set[int] = set()
-    for block in matcher.get_matching_blocks():
-        hit.update(range(block.a, block.a + block.size))
+    for block in blocks:
+        if block.size >= 2 or block.a >= first_run:
+            hit.update(range(block.a, block.a + block.size))
     # A table cell's quote names its row before its column; the page has the column header
     # first. A quote word left unmatched still counts on a line that holds a matched word.
     lines = {round(words[i]["top"]) for i in hit}
@@ -91,11 +100,46 @@ def page_picture(path: Path, page: int, quote: str) -> bytes:
 
 
 def page_figure(path: Path, page: int, quote: str, title: str) -> str:
-    """The sources panel's figure of the cited page (HTML, the picture inline)."""
+    """The sources panel's figure of the cited page (HTML, the picture inline);
+    ``data-marked`` lists the highlighted words, for tests and assistive tools."""
     data = base64.b64encode(page_picture(path, page, quote)).decode("ascii")
     label = f"Page {page} of {title}, the quoted words highlighted"
+    marked = " ".join(_marked_words(path, page, quote))
     return (
-        f'<figure class="cited-page" data-page="{page}">'
+        f'<figure class="cited-page" data-page="{page}" data-marked="{escape(marked)}">'
         f'<img src="data:image/jpeg;base64,{data}" alt="{escape(label)}">'
         f"<figcaption>{escape(label)}</figcaption></figure>"
     )
+
+
+def _marked_words(path: Path, page: int, quote: str) -> list[str]:
+    import pdfplumber
+
+    boxes = {(round(b.x0), round(b.top)) for b in quote_boxes(path, page, quote)}
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[page - 1].extract_words()
+    return [w["text"] for w in words if (round(w["x0"]), round(w["top"])) in boxes]
+
+
+def viewer(bot: Assistant) -> Callable[[Citation], str]:
+    """What the sources panel shows of a citation's page: the figure for a cited PDF
+    page of a file in the collection's uploads (``Assistant.document_file``), else ""."""
+
+    def view(c: Citation) -> str:
+        if c.page is None or not c.doc_id.lower().endswith(".pdf"):
+            return ""
+        path = bot.document_file(c.doc_id)
+        if path is None:
+            return ""
+        return _cached_figure(path, path.stat().st_mtime_ns, c.page, c.quote, c.title)
+
+    return view
+
+
+@lru_cache(maxsize=64)
+def _cached_figure(path: Path, mtime_ns: int, page: int, quote: str, title: str) -> str:
+    # The panel is rebuilt for every turn of the conversation: each page is drawn once.
+    try:
+        return page_figure(path, page, quote, title)
+    except Exception:  # a page that cannot be drawn leaves the quote as it is shown
+        return ""

@@ -58,7 +58,9 @@ def test_a_prose_quote_is_found_across_its_line_breaks() -> None:
 
 def test_the_figure_is_inline_and_names_the_page() -> None:
     html = page_figure(NORDIC, 2, "Finland, Points per 1,000 EVs: 118.", "Nordic <Outlook>")
-    assert html.startswith('<figure class="cited-page" data-page="2">')
+    assert html.startswith('<figure class="cited-page" data-page="2" data-marked="')
+    # the header, then the row's label and cell; not "Finland" in the prose above the table
+    assert 'data-marked="Points per 1,000 EVs Finland 118"' in html
     assert 'src="data:image/jpeg;base64,' in html
     assert "Page 2 of Nordic &lt;Outlook&gt;" in html
 

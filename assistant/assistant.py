@@ -347,6 +347,20 @@ class Assistant:
         ]
         return sorted(infos, key=lambda d: (d.published_at or "", d.doc_id), reverse=True)
 
+    def document_file(self, doc_id: str) -> Path | None:
+        """The file an indexed document was read from, only when it lies inside this
+        collection's uploads folder (``uploads_dir``) and still exists; else None. What the
+        web app may show of a document is never a file outside its uploads."""
+        record = self.retriever().documents().get(doc_id)
+        if record is None or not record.origin:
+            return None
+        uploads = self.uploads_dir.resolve()
+        try:
+            path = Path(record.origin).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
+            return None
+        return path if path.is_relative_to(uploads) and path.is_file() else None
+
     def stats(self) -> Stats:
         """Documents, chunks, collection, model, store location and last indexing time."""
         col = self.retriever().col

@@ -21,6 +21,11 @@ cut at 256), for both pipelines. Writes ``benchmarks/results/ingest.json`` and
 
     .venv/bin/python -m benchmarks.ingest            # full corpus
     .venv/bin/python -m benchmarks.ingest --quick    # samples + 40 dev documents
+    .venv/bin/python -m benchmarks.ingest --pdf 30   # only (g): a PDF-heavy folder
+
+(g) ``reindex()`` end to end (fresh child process, profiled) on a folder of ``--pdf`` copies
+    of each generated PDF report of ``tests/fixtures/pdf_reports`` (two pages with tables
+    each); writes ``benchmarks/results/ingest-pdf.json``.
 """
 
 from __future__ import annotations
@@ -368,15 +373,56 @@ def chart(r: dict[str, Any], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def pdf_run(copies: int) -> dict[str, Any]:
+    """Row (g): ``reindex()`` on ``copies`` copies of every fixture report."""
+    fixtures = REPO / "tests" / "fixtures" / "pdf_reports"
+    reports = sorted(p for p in fixtures.glob("*.pdf") if "-" in p.stem)
+    tmp = Path(tempfile.mkdtemp(prefix="evchat-bench-pdf-"))
+    try:
+        folder = tmp / "pdfs"
+        folder.mkdir()
+        for n in range(copies):
+            for report in reports:
+                shutil.copy(report, folder / f"{n:03d}-{report.name}")
+        row = _child_reindex([folder], tmp / "home", {"profile": True})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    row.update(
+        files=copies * len(reports),
+        docs_per_s=row["documents"] / row["seconds"],
+        chunks_per_s=row["embedded"] / row["seconds"],
+    )
+    return row
+
+
+def pdf_table(row: dict[str, Any]) -> str:
+    """Row (g) as Markdown, with the load/embed split of its profile."""
+    load = row.get("profile", {}).get("worker_cpu_s")
+    return (
+        "| run | files | chunks | seconds | docs/s | chunks/s | load CPU s |\n"
+        "|---|---:|---:|---:|---:|---:|---:|\n"
+        f"| (g) `reindex()`, PDF reports | {row['files']} | {row['embedded']} | "
+        f"{row['seconds']:.1f} | {row['docs_per_s']:.2f} | {row['chunks_per_s']:.1f} | "
+        f"{f'{load:.1f}' if load is not None else '–'} |"
+    )
+
+
 def main() -> None:
     """CLI entry point (also the child-process entry point with --child)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="samples + 40 dev documents")
     ap.add_argument("--no-servers", action="store_true", help="skip rows (e) and (f)")
+    ap.add_argument("--pdf", type=int, metavar="COPIES", help="only row (g), PDF reports")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(_child_main(json.loads(args.child))))
+        return
+    if args.pdf:
+        row = pdf_run(args.pdf)
+        print(pdf_table(row))
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "ingest-pdf.json").write_text(json.dumps(row, indent=1))
         return
     r = run(args.quick, args.no_servers)
     md = table(r) + "\n\n## Where the time goes\n\n" + profile_table(r["reindex"]["profile"])

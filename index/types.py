@@ -15,6 +15,18 @@ class PageSpan:
 
 
 @dataclass(frozen=True)
+class TableSpan:
+    """A table of the document: characters [start, end) of the text are its rendered rows
+    (one line per cell, "row — column: value"; see ``index.ingest.tables``), under
+    ``caption`` (its caption, else the heading above it; may be empty) on ``page``."""
+
+    start: int
+    end: int
+    caption: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class LoadedDocument:
     """One document's full text and metadata, as a loader returns it.
 
@@ -32,6 +44,7 @@ class LoadedDocument:
     # Where ``published_at`` was read ("front matter", "'Published' line", "file name", …),
     # so a wrong guess can be traced; None when unknown.
     date_from: str | None = None
+    tables: tuple[TableSpan, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding character ``offset``, or None for unpaged documents."""

@@ -13,10 +13,12 @@ target is in its ``href``. Everything shown comes from the escaping renderers of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from assistant import Answer, Turn
+from assistant import Answer, Citation, Turn
 from ui import render
+
+PageView = Callable[[Citation], str]
 
 _CITE_HREF = re.compile(r'href="#cite-(\d+)"')
 _CITE_ID = re.compile(r'id="cite-(\d+)"')
@@ -43,20 +45,23 @@ def streaming(text: str) -> str:
     return render.escape_markdown(text) if text else "…"
 
 
-def turn_sources(answer: Answer, turn: int) -> str:
+def turn_sources(answer: Answer, turn: int, page_view: PageView | None = None) -> str:
     """The sources of one answer for the panel (empty for a refusal)."""
-    html = render.render_sources(answer)
+    html = render.render_sources(answer, page_view)
     if not html:
         return ""
     html = _CITE_ID.sub(lambda m: f'id="src-{turn}-{m.group(1)}"', html)
     return f'<section class="evchat-turn-sources" id="srcs-{turn}">{html}</section>'
 
 
-def panel(turns: Sequence[Turn | Answer], shown: int | None = None) -> str:
+def panel(
+    turns: Sequence[Turn | Answer], shown: int | None = None, page_view: PageView | None = None
+) -> str:
     """The source panel for a conversation: every turn's sources, the one of answer
-    ``shown`` (default: the latest with sources) visible."""
+    ``shown`` (default: the latest with sources) visible; ``page_view`` adds the cited
+    page of a PDF citation (``ui.cited_page.viewer``)."""
     answers = [t.answer if isinstance(t, Turn) else t for t in turns]
-    sections = {i: turn_sources(a, i) for i, a in enumerate(answers, 1)}
+    sections = {i: turn_sources(a, i, page_view) for i, a in enumerate(answers, 1)}
     sections = {i: s for i, s in sections.items() if s}
     if not sections:
         return f'<div class="evchat-panel">{PANEL_HINT}</div>'

@@ -14,7 +14,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer, Assistant, Conversation, EvchatError, log_unexpected
-from ui import answer_view, forms
+from ui import answer_view, cited_page, forms
 from ui.collections import CollectionBots
 from ui.feedback import FeedbackPanel, build_feedback_panel
 from ui.history import HistorySidebar, build_sidebar, user_of
@@ -209,7 +209,8 @@ class ChatHandlers:
         chat[-1] = {"role": "assistant", "content": answer_view.bubble(final, turn, question)}
         if session.save_error:
             gr.Warning(session.save_error)
-        return chat, answer_view.panel(session.turns, turn), session, ""
+        pages = cited_page.viewer(session.bot)
+        return chat, answer_view.panel(session.turns, turn, pages), session, ""
 
     def api_ask(
         self, question: str, as_of: str = "", options: str = "", collection: str = ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -204,8 +204,9 @@ def _highlighted(c: Citation, passage: Passage | None) -> str:
     return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
 
 
-def render_sources(answer: Answer) -> str:
-    """The sources panel: one entry per citation, quote highlighted in its passage."""
+def render_sources(answer: Answer, page_view: Callable[[Citation], str] | None = None) -> str:
+    """The sources panel: one entry per citation, quote highlighted in its passage, and
+    what ``page_view`` gives for the cited page (``ui.cited_page.viewer``), if anything."""
     if answer.refused or not answer.citations:
         return ""
     items = []
@@ -224,7 +225,8 @@ def render_sources(answer: Answer) -> str:
             f'<li class="source" id="cite-{c.n}" data-doc="{esc(c.doc_id)}">'
             f"<b>[{c.n}] {esc(c.title)}</b>"
             f'<div class="meta">{" · ".join(meta)}</div>'
-            f'<div class="passage">{_highlighted(c, _passage_for(c, answer.passages))}</div></li>'
+            f'<div class="passage">{_highlighted(c, _passage_for(c, answer.passages))}</div>'
+            f"{page_view(c) if page_view else ''}</li>"
         )
     return '<div class="evchat-sources"><h4>Sources</h4><ol>' + "".join(items) + "</ol></div>"
 

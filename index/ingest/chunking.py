@@ -4,6 +4,9 @@ LangChain's ``RecursiveCharacterTextSplitter`` does the splitting (paragraphs, t
 then sentences, then words), measured in the embedding model's own tokens so no chunk is
 silently truncated at the model's 256-token limit. Each chunk keeps its character offsets
 into the document text; the title and date are prepended only to the text that is embedded.
+A table (``LoadedDocument.tables``) is split apart from the prose around it, at its lines,
+and each of its chunks embeds its caption after the title, so that a chunk of rows far
+below the caption is still found by what the table is about.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from index.embed.minilm import MAX_TOKENS, count_tokens, load_tokenizer
 from index.types import Chunk, LoadedDocument
 
-CHUNKER_VERSION = "tok-v1"
+CHUNKER_VERSION = "tok-v2"  # v2: tables are chunked apart from prose, under their caption
 TITLE_PREFIX_TOKENS = 40  # the title/date context gets at most this many tokens
 
 _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
@@ -62,30 +65,49 @@ def chunk_document(
     # Leave room for the title/date prefix and the [CLS]/[SEP] tokens inside the 256 limit.
     prefix = context_prefix(doc)
     size = min(chunk_tokens, MAX_TOKENS - count_tokens(prefix) - 2)
-    pieces = _splitter(size, overlap_tokens).split_text(doc.text)
     version = chunker_version(chunk_tokens, overlap_tokens)
     chunks: list[Chunk] = []
-    cursor = 0
-    for piece in pieces:
-        start = _locate(doc.text, piece, cursor)
-        end = start + len(piece)
-        # Overlapping chunks start before the previous end; search from just past the
-        # previous start so that repeated sentences map to the right occurrence.
-        cursor = start + 1
-        i = len(chunks)
-        chunks.append(
-            Chunk(
-                chunk_id=chunk_id(doc.doc_id, content_hash, i, version),
-                doc_id=doc.doc_id,
-                index=i,
-                text=piece,
-                start=start,
-                end=end,
-                page=doc.page_at(start),
-                embed_text=prefix + piece,
+    for start, end, caption in _segments(doc):
+        context = prefix + (f"{caption}\n" if caption else "")
+        room = min(size, MAX_TOKENS - count_tokens(context) - 2) if caption else size
+        segment = doc.text[start:end]
+        cursor = 0
+        for piece in _splitter(max(room, 32), overlap_tokens).split_text(segment):
+            at = _locate(segment, piece, cursor)
+            # Overlapping chunks start before the previous end; search from just past the
+            # previous start so that repeated sentences map to the right occurrence.
+            cursor = at + 1
+            i = len(chunks)
+            embedded = context + piece if caption and not piece.startswith(caption) else None
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(doc.doc_id, content_hash, i, version),
+                    doc_id=doc.doc_id,
+                    index=i,
+                    text=piece,
+                    start=start + at,
+                    end=start + at + len(piece),
+                    page=doc.page_at(start + at),
+                    embed_text=embedded or prefix + piece,
+                )
             )
-        )
     return chunks
+
+
+def _segments(doc: LoadedDocument) -> list[tuple[int, int, str]]:
+    """The document cut into prose and table stretches: (start, end, table caption or "")."""
+    cuts: list[tuple[int, int, str]] = []
+    at = 0
+    for table in sorted(doc.tables, key=lambda t: t.start):
+        if table.start < at:
+            continue
+        if doc.text[at : table.start].strip():
+            cuts.append((at, table.start, ""))
+        cuts.append((table.start, table.end, table.caption))
+        at = table.end
+    if doc.text[at:].strip() or not cuts:
+        cuts.append((at, len(doc.text), ""))
+    return cuts
 
 
 def _locate(text: str, piece: str, cursor: int) -> int:

@@ -8,11 +8,12 @@ dispatch in ``discovery`` and ``loaders`` build on this module and on nothing of
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import BadInputError
+from index.ingest.tables import Table, locate_tables
 from index.ingest.text_clean import NotTextError, clean_field, clean_text, decode_bytes, encodable
 from index.types import LoadedDocument, PageSpan
 
@@ -96,10 +97,12 @@ def make_document(
     url: str | None = None,
     pages: tuple[PageSpan, ...] = (),
     extra: dict[str, str] | None = None,
+    tables: Sequence[Table] = (),
 ) -> Iterator[LoadedDocument]:
     """Yield ``file``'s one document with cleaned ``text``; raise ``LoadError`` if it is empty.
 
-    The title falls back to the file's stem and the source to its ``doc_id``.
+    The title falls back to the file's stem and the source to its ``doc_id``; ``tables``
+    (rendered into ``text`` by ``index.ingest.tables.render_table``) are located in it.
     """
     text = clean_text(text)
     if not text:
@@ -114,6 +117,7 @@ def make_document(
         url=clean_field(url or "") or None,
         pages=pages,
         extra={clean_field(k): clean_field(v) for k, v in (extra or {}).items()},
+        tables=locate_tables(text, tables),
     )
 
 

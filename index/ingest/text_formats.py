@@ -16,6 +16,7 @@ from typing import Any
 from index.ingest.markdown_text import markdown_line, markdown_text
 from index.ingest.news_header import read_header
 from index.ingest.source import LoadError, SourceFile, decode_file, make_document, short_first_line
+from index.ingest.tables import markdown_tables
 from index.ingest.text_clean import clean_text, decode_bytes, normalise_date
 from index.types import LoadedDocument
 
@@ -117,8 +118,10 @@ def load_html(source: SourceFile) -> Iterator[LoadedDocument]:
         text = trafilatura.html2txt(data) or _strip_tags(decode_bytes(data, check_binary=False))
         tree = trafilatura.load_html(data)
         result = extract_metadata(tree) if tree is not None else None
-    # trafilatura puts one block per line; a blank line between blocks marks paragraphs.
-    text = "\n\n".join(line for line in text.split("\n") if line.strip())
+    # trafilatura puts one block per line (a table: one line per row, which becomes one
+    # block of cell lines); a blank line between blocks marks paragraphs.
+    blocks, tables = markdown_tables(text)
+    text = "\n\n".join(block for block in blocks if block.strip())
     if not clean_text(text):
         raise LoadError("no readable text found in the HTML")
     published = normalise_date(getattr(result, "date", None))
@@ -130,6 +133,7 @@ def load_html(source: SourceFile) -> Iterator[LoadedDocument]:
         published_at=published,
         date_from="HTML metadata" if published else None,
         url=getattr(result, "url", None) or None,
+        tables=tables,
     )
 
 

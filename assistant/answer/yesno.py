@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.claims.dates import extract_dates, parse_published
 from assistant.answer.decisions import model
 from assistant.answer.evidence import (
     PRESELECT,
@@ -233,29 +234,58 @@ def _difference_verdict(parts: Sequence[Part]) -> str | None:
 
 
 def _order_verdict(word: str, parts: Sequence[Part], passages: list[Passage]) -> str | None:
-    """Which part's evidence was published first, from the documents' dates."""
+    """Which part came first: by the dates its evidence states for it, or, for a part about
+    a report, by its document's publication date (see :func:`part_date`)."""
     first, second = parts[0], parts[1]
-    dates = [_part_date(p, passages) for p in (first, second)]
-    if dates[0] is None or dates[1] is None or dates[0] == dates[1]:
+    dates = [part_date(p, passages) for p in (first, second)]
+    if dates[0] is None or dates[1] is None:
         return None
-    earlier = dates[0] < dates[1]
+    n = min(len(dates[0][0]), len(dates[1][0]))  # compare at the coarser of the two
+    if dates[0][0][:n] == dates[1][0][:n]:
+        return None
+    earlier = dates[0][0][:n] < dates[1][0][:n]
     yes = earlier if word in ("before", "earlier than", "prior to") else not earlier
     relation = "came before" if earlier else "came after"
+    labels = [_label(first, passages, True), _label(second, passages, False)]
+    if not dates[0][1].startswith("published"):  # dated by what the sentences state
+        labels = [f"what {labels[0].removeprefix('the article ')} reports", labels[1]]
     return (
-        f"{'Yes' if yes else 'No'} — {_label(first, passages, True)} ({dates[0]}) "
-        f"{relation} {_label(second, passages, False)} ({dates[1]}): "
+        f"{'Yes' if yes else 'No'} — {labels[0]} ({dates[0][1]}) "
+        f"{relation} {labels[1]} ({dates[1][1]}): "
     )
 
 
-def _part_date(part: Part, passages: list[Passage]) -> str | None:
-    iso = re.compile(r"\d{4}-\d\d-\d\d")
-    stated = [s.text for s in find_spans(part.claim, DATE) if iso.fullmatch(s.text)]
+_REPORTING = re.compile(
+    r"\b(?:report\w*|publish\w*|article|wrote|writes?|written|cover\w*|stor(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+
+def part_date(part: Part, passages: list[Passage]) -> tuple[tuple[int, ...], str] | None:
+    """(year, month, day as far as known; how to show it) for the part's event.
+
+    A date the part's claim states wins; a part about a report ("TechCrunch reported …")
+    is dated by its document's publication; any other by the first date its evidence
+    sentence states ("the collapse in lithium prices during 2023"), read against the
+    publication date, else by the publication date."""
+    iso = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+    stated = [m for s in find_spans(part.claim, DATE) if (m := iso.fullmatch(s.text))]
     if stated:
-        return stated[0]
+        return tuple(int(g) for g in stated[0].groups()), stated[0].group()
     if part.evidence is None:
         return None
     published = passages[part.evidence.passage].published_at
-    return published[:10] if published else None
+    day = parse_published(published)
+    if not _REPORTING.search(part.claim) and not part.sources:
+        for fact in extract_dates(part.evidence.text, day):
+            fields = dict(fact.fields)
+            if "year" in fields and not fact.relative:
+                keys = [k for k in ("year", "month", "day") if k in fields]
+                if keys == ["year", "month", "day"][: len(keys)]:
+                    return tuple(int(fields[k]) for k in keys), fact.surface
+    if day is None:
+        return None
+    return (day.year, day.month, day.day), f"published {day.isoformat()}"
 
 
 def _label(part: Part, passages: list[Passage], first: bool) -> str:

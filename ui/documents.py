@@ -273,7 +273,7 @@ class DocumentHandlers:
         try:
             removed = self.bot.for_collection(collection or None).delete(doc_ids)
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "delete") from None
         gr.Info(f"Deleted {removed} document(s).")
         return (f"<p>Deleted {removed} document(s).</p>", *self.views.refresh(collection))
 

@@ -17,8 +17,9 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import Assistant, Settings, warm_up_in_background
+from assistant import Assistant, Settings, log_to_stream, warm_up_in_background
 from ui import render
+from ui.api import endpoint
 from ui.auth import (
     ClientAddress,
     HideApiInfoWhenLoggedOut,
@@ -80,7 +81,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
             show_progress="hidden",
             api_visibility="private",
         )
-        gr.api(views.stats, api_name="stats")
+        endpoint(views.api_stats, "stats", "stats")
     demo.queue(default_concurrency_limit=4)
     return demo
 
@@ -128,6 +129,7 @@ def main(settings: Settings | None = None) -> None:
     """
     settings = settings or Settings()
     check_port(settings.web.host, settings.web.port)
+    log_to_stream()  # user errors as one INFO line each, bugs with their traceback
     assistant = Assistant(settings)
     pairs = parse_auth(settings.web.auth)
     web = settings.web

@@ -38,9 +38,10 @@ from assistant.errors import (
     StoreUnavailableError,
 )
 from assistant.feeds import FeedFailure, FeedInfo, Feeds, FeedSyncReport
-from assistant.incidents import log_unexpected
+from assistant.incidents import log_to_stream, log_unexpected, log_user_error
 from assistant.settings import Settings
 from assistant.types import Answer, AnswerSentence, Citation, Passage
+from index.embed.minilm import MiniLMEmbedder
 from index.ingest.source import SUPPORTED_EXTENSIONS
 from index.sources.watch import WatchBatch
 from index.types import FailedFile, IndexReport
@@ -71,6 +72,7 @@ __all__ = [
     "IndexReport",
     "LLMError",
     "LLMStreamCutError",
+    "MiniLMEmbedder",
     "ModelMismatchError",
     "Passage",
     "Settings",
@@ -85,7 +87,9 @@ __all__ = [
     "conversation_to_markdown",
     "export_feedback",
     "history_messages",
+    "log_to_stream",
     "log_unexpected",
+    "log_user_error",
     "parse_credentials",
     "parse_iso_date",
     "replace_markers",

@@ -44,6 +44,7 @@ from index.types import IndexReport
 
 if TYPE_CHECKING:
     from assistant.conversations import Conversations, ConversationStore
+    from assistant.langchain_retriever import EvchatRetriever
 
 _log = logging.getLogger(__name__)
 
@@ -436,11 +437,15 @@ class Assistant:
             check_question(question), check_k(k), check_as_of(as_of), check_filters(filters)
         )
 
-    def as_retriever(self, k: int | None = None) -> Any:
-        """A LangChain ``BaseRetriever`` over this collection (hybrid retrieval)."""
+    def as_retriever(
+        self, k: int | None = None, as_of: str | None = None, filters: Filters | None = None
+    ) -> EvchatRetriever:
+        """A LangChain ``BaseRetriever`` over this collection (hybrid retrieval), its
+        arguments checked as for :meth:`search`; each can be overridden per call
+        (``retriever.invoke(question, k=3)``)."""
         from assistant.langchain_retriever import EvchatRetriever
 
-        return EvchatRetriever(assistant=self, k=k or self.settings.retrieval.k)
+        return EvchatRetriever(assistant=self, k=k, as_of=as_of, filters=filters)
 
 
 def _iso_time(epoch: float | None) -> str | None:

@@ -22,6 +22,27 @@ def log_unexpected(error: BaseException, where: str = "") -> str:
     return f"Something went wrong (logged as {ident})."
 
 
+def log_user_error(error: BaseException, where: str = "") -> str:
+    """Log a user's mistake (an ``EvchatError`` the user was shown) as one INFO line under a
+    new id, without a traceback: it is not a bug. Returns the id."""
+    ident = secrets.token_hex(4)
+    # %r keeps the sentence, which may quote what the user typed, on one line.
+    log.info("user error %s%s: %r", ident, f" in {where}" if where else "", str(error))
+    return ident
+
+
+def log_to_stream(level: int = logging.INFO) -> None:
+    """Send the ``evchat`` log to stderr from ``level`` up (a server's log: user errors as
+    one INFO line each, bugs with their traceback), unless it already has a handler."""
+    if log.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+
+
 def log_to_file(path: Path) -> Path | None:
     """Send the ``evchat`` log to ``path`` (appending) instead of stderr; None if the
     file cannot be opened, in which case the log goes nowhere rather than to the user."""

@@ -12,7 +12,9 @@ public :class:`~assistant.Assistant` API. Tools:
 Runs over stdio (``evchat mcp``) or streamable HTTP (``evchat mcp --http PORT``, at
 ``/mcp``); over HTTP, ``EVCHAT_AUTH`` (``user:password`` or a file of such lines) is
 enforced with HTTP Basic authentication. A user error becomes a tool error whose text is
-one clear sentence.
+one clear sentence, and so does an argument the tool's schema refuses (``k=0``, ``k="abc"``,
+``options="Toyota"``, no question): the sentence the Python API gives for that mistake
+(:class:`EvchatMCPServer`), not the SDK's pydantic dump.
 """
 
 from __future__ import annotations
@@ -24,14 +26,24 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field, ValidationError
 
-from assistant.answer.retrieve import Filters, parse_iso_date
+from assistant.answer.retrieve import Filters
 from assistant.assistant import Assistant
 from assistant.background import warm_up_in_background
 from assistant.credentials import parse_credentials
-from assistant.errors import EvchatError
+from assistant.errors import BadInputError, EvchatError
 from assistant.incidents import log_unexpected
+from assistant.inputs import (
+    MAX_K,
+    check_as_of,
+    check_choices,
+    check_filters,
+    check_k,
+    check_question,
+)
 from assistant.types import Answer, Passage
 
 Scope = MutableMapping[str, Any]
@@ -46,11 +58,60 @@ _INSTRUCTIONS = (
 )
 
 
-def build_server(bot: Assistant) -> Any:
-    """The ``MCPServer`` with evchat's tools, answering from ``bot``."""
-    from mcp.server import MCPServer
+# The Python API's check of each tool argument: an argument the tool's schema refuses is
+# explained by the same sentence ``Assistant.ask``/``search`` would give for it.
+_CHECKS: dict[str, Callable[[Any], object]] = {
+    "question": check_question,
+    "as_of": check_as_of,
+    "k": check_k,
+    "options": check_choices,
+    "sources": lambda value: check_filters(Filters(sources=value)),
+    "date_from": lambda value: check_filters(Filters(date_from=value)),
+    "date_to": lambda value: check_filters(Filters(date_to=value)),
+}
 
-    server = MCPServer("evchat", instructions=_INSTRUCTIONS, version="0.1.0", log_level="WARNING")
+
+class EvchatMCPServer(MCPServer):
+    """``MCPServer`` whose argument errors are one sentence.
+
+    The SDK validates a call's arguments against the tool's schema before the tool runs,
+    and reports a refusal as pydantic's multi-line dump (with a documentation URL); here
+    it becomes the sentence the Python API gives for that argument.
+    """
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        """Call tool ``name``; a refused argument raises ``ToolError`` with one sentence."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            sentence = argument_error(exc.__cause__, arguments)
+            # Chained to the ValidationError: the SDK then logs the refused field names.
+            raise ToolError(f"Error executing tool {name}: {sentence}") from exc.__cause__
+
+
+def argument_error(error: ValidationError, arguments: dict[str, Any]) -> str:
+    """One sentence for the first argument the schema refused: the Python API's check of
+    the value given, else (an argument the API has no check for) the schema's reason."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "arguments"
+    check = _CHECKS.get(name)
+    if check is not None:
+        try:
+            check(arguments.get(name))
+        except BadInputError as exc:
+            return str(exc)
+    if first["type"] == "missing":
+        return f"The argument {name!r} is required."
+    return f"The argument {name!r} is not valid: {first['msg'].rstrip('.')}."
+
+
+def build_server(bot: Assistant) -> MCPServer:
+    """The ``MCPServer`` with evchat's tools, answering from ``bot``."""
+    server = EvchatMCPServer(
+        "evchat", instructions=_INSTRUCTIONS, version="0.1.0", log_level="WARNING"
+    )
     tools = _Tools(bot)
     for fn in (tools.search, tools.ask, tools.list_documents, tools.index_path):
         server.add_tool(fn, name=fn.__name__, description=fn.__doc__)
@@ -67,18 +128,17 @@ class _Tools:
         self,
         question: Annotated[str, Field(description="What to look for.")],
         as_of: Annotated[str | None, Field(description="Ignore news after YYYY-MM-DD.")] = None,
-        k: Annotated[int, Field(ge=1, le=50, description="How many passages.")] = 6,
+        k: Annotated[
+            Annotated[int, Field(ge=1, le=MAX_K, strict=True)] | None,
+            Field(description="How many passages (default: the server's EVCHAT_K, 6)."),
+        ] = None,
         sources: Annotated[list[str] | None, Field(description="Only these sources.")] = None,
         date_from: Annotated[str | None, Field(description="Published on or after.")] = None,
         date_to: Annotated[str | None, Field(description="Published on or before.")] = None,
     ) -> dict[str, Any]:
         """Find the passages of the indexed documents that best match a question: each with
         its title, source, publication date, URL and character offsets in its document."""
-        filters = Filters(
-            sources=tuple(sources or ()),
-            date_from=_date(date_from, "date_from"),
-            date_to=_date(date_to, "date_to"),
-        )
+        filters = Filters(sources=tuple(sources or ()), date_from=date_from, date_to=date_to)
         passages = _guard(lambda: self.bot.search(question, k=k, as_of=as_of, filters=filters))
         return {"passages": [passage_dict(p) for p in passages]}
 
@@ -115,8 +175,6 @@ class _Tools:
     ) -> dict[str, Any]:
         """Index a file or folder on the machine evchat runs on (incremental). Disabled
         unless the server was started with EVCHAT_MCP_ALLOW_INDEX=1."""
-        from mcp.server.mcpserver.exceptions import ToolError
-
         if not self.bot.settings.web.mcp_allow_index:
             raise ToolError(
                 "Indexing through MCP is disabled on this server; start it with "
@@ -130,18 +188,12 @@ class _Tools:
 def _guard(call: Callable[[], Any]) -> Any:
     """Run ``call``; a user error becomes a tool error with its one-sentence message, a
     bug one that says only its log id (the traceback goes to the log)."""
-    from mcp.server.mcpserver.exceptions import ToolError
-
     try:
         return call()
     except (EvchatError, ValueError) as exc:
         raise ToolError(str(exc)) from None
     except Exception as exc:
         raise ToolError(log_unexpected(exc, "mcp")) from None
-
-
-def _date(value: str | None, what: str) -> str | None:
-    return _guard(lambda: parse_iso_date(value, what))
 
 
 def passage_dict(p: Passage) -> dict[str, Any]:

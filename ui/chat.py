@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
 from assistant import Answer, Assistant, Conversation, EvchatError, log_unexpected
 from ui import answer_view, cited_page, forms
+from ui.api import AnswerJSON, endpoint, failure, refusal
 from ui.collections import CollectionBots
 from ui.feedback import FeedbackPanel, build_feedback_panel
 from ui.history import HistorySidebar, build_sidebar, user_of
@@ -214,7 +215,7 @@ class ChatHandlers:
 
     def api_ask(
         self, question: str, as_of: str = "", options: str = "", collection: str = ""
-    ) -> dict[str, Any]:
+    ) -> AnswerJSON:
         """Answer a question from the indexed documents; returns the Answer as JSON.
 
         ``options``: the options of a multiple-choice question, one per line (optional);
@@ -227,10 +228,10 @@ class ChatHandlers:
                 choices=forms.option_lines(options),
             )
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "/ask") from None
         except Exception as e:  # a bug: the log has the traceback, the caller its id
-            raise gr.Error(log_unexpected(e, "/ask")) from None
-        return answer.to_dict()
+            raise failure(e, "/ask") from None
+        return cast(AnswerJSON, answer.to_dict())
 
 
 def wire_chat_tab(tab: ChatTab, handlers: ChatHandlers) -> list[Any]:
@@ -240,5 +241,5 @@ def wire_chat_tab(tab: ChatTab, handlers: ChatHandlers) -> list[Any]:
         trigger(handlers.respond, tab.inputs(), tab.outputs(), api_visibility="private")
         for trigger in (tab.question.submit, tab.ask_btn.click)
     ]
-    gr.api(handlers.api_ask, api_name="ask")
+    endpoint(handlers.api_ask, "ask", "answer")
     return events

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
-from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError, FailedFile, log_unexpected
+from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError, FailedFile
 from ui import render as ui
+from ui.api import IndexReportJSON, StatsJSON, failure, refusal, typed_json
 from ui.uploads import KEEP_BOTH, REPLACE, UploadStager
 
 _PROGRESS = gr.Progress()  # the marker Gradio replaces with a per-event progress tracker
@@ -82,6 +83,10 @@ class DocumentViews:
             return {"documents": 0, "chunks": 0, "error": str(e)}
         except Exception:
             return {"documents": 0, "chunks": 0}
+
+    def api_stats(self, collection: str = "") -> StatsJSON:
+        """Index statistics of ``collection`` (default: the app's default collection)."""
+        return cast(StatsJSON, self.stats(collection or None))
 
     def stats_markdown(self, collection: str | None = None) -> str:
         """The one-line summary above the table."""
@@ -194,9 +199,9 @@ class DocumentHandlers:
             try:
                 result = bot.index(staged.paths, on_progress=on_progress)
             except EvchatError as e:
-                raise gr.Error(str(e)) from None
+                raise refusal(e, "upload") from None
             except Exception as e:  # a bug: the log has it, the user its id
-                raise gr.Error(log_unexpected(e, "upload")) from None
+                raise failure(e, "upload") from None
             report = result.to_dict()
             report["failed"] = self._set_aside_failed(stager, staged.paths, result.failed)
         report["unchanged"] = int(report.get("unchanged", 0) or 0) + len(staged.already)
@@ -287,7 +292,7 @@ class DocumentHandlers:
         try:
             removed = self.bot.for_collection(collection or None).delete(doc_ids)
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "delete") from None
         gr.Info(f"Deleted {removed} document(s).")
         return (f"<p>Deleted {removed} document(s).</p>", *self.views.refresh(collection))
 
@@ -324,7 +329,7 @@ def add_index_endpoint(handlers: DocumentHandlers) -> None:
     with gr.Row(visible=False):
         api_files = gr.File(file_count="multiple")
         api_replace = gr.Checkbox(False, label="replace")
-        api_report = gr.JSON()
+        api_report = typed_json(IndexReportJSON, label="report")
         api_index_btn = gr.Button("index")
     # preprocess=False: the handler gets the uploads' file data (Gradio still checks that
     # every path is one of its uploads). gr.File's own preprocessing leaves an empty

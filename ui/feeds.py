@@ -17,6 +17,7 @@ import gradio as gr
 
 from assistant import Assistant, EvchatError, FeedScheduler, SyncStatus, WatchThread
 from ui import render as ui
+from ui.api import refusal
 from ui.collections import CollectionBots
 
 _REFRESH_S = 2.0
@@ -194,7 +195,7 @@ class FeedHandlers:
         try:
             feed = feeds.bot.feeds.add(url, name)
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "add feed") from None
         gr.Info(f"Following {feed.url}; syncing now.")
         feeds.added, feeds.first_sync = (feed.url, feeds.scheduler.status().last_finished), None
         feeds.scheduler.run_now()
@@ -209,7 +210,7 @@ class FeedHandlers:
         try:
             removed = feeds.bot.feeds.remove(url)
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "remove feed") from None
         feeds.removals += 1
         gr.Info(f"Removed the feed and {removed} of its articles.")
         return self.refresh(collection)
@@ -227,7 +228,7 @@ class FeedHandlers:
             try:
                 watcher.start(folder.strip())
             except EvchatError as e:
-                raise gr.Error(str(e)) from None
+                raise refusal(e, "watch") from None
         else:
             watcher.stop()
         return self.watch_markdown(collection)

@@ -15,12 +15,22 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
 from assistant import Conversation, EvchatError, HistoryUnavailableError
 from ui import answer_view, forms
+from ui.api import (
+    AnswerJSON,
+    ChatJSON,
+    ConversationFormat,
+    ConversationInfoJSON,
+    ConversationJSON,
+    check_format,
+    failure,
+    refusal,
+)
 from ui.collections import CollectionBots
 from ui.icons import icon
 
@@ -193,7 +203,7 @@ class HistoryHandlers:
         options: str = "",
         collection: str = "",
         request: gr.Request = None,  # type: ignore[assignment]
-    ) -> dict[str, Any]:
+    ) -> ChatJSON:
         """Ask in a saved conversation (a new one when ``conversation_id`` is empty, in
         ``collection`` or the default one); the answer with the conversation's id."""
         try:
@@ -208,32 +218,37 @@ class HistoryHandlers:
                 as_of=forms.date_or_none(as_of, "'as of' date"),
                 choices=forms.option_lines(options),
             )
-        except (EvchatError, ValueError) as e:
-            raise gr.Error(str(e)) from None
+        except EvchatError as e:
+            raise refusal(e, "/chat") from None
+        except Exception as e:  # a bug: the log has the traceback, the caller its id
+            raise failure(e, "/chat") from None
         return {
             "conversation_id": chat.id,
             "turn": len(chat.turns),
             "saved": chat.save_error is None,
             "history_error": chat.save_error,
-            "answer": answer.to_dict(),
+            "answer": cast(AnswerJSON, answer.to_dict()),
         }
 
-    def api_conversations(self, request: gr.Request = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    def api_conversations(self, request: gr.Request = None) -> list[ConversationInfoJSON]:  # type: ignore[assignment]
         """The logged-in user's conversations, newest first."""
         try:
-            return [c.to_dict() for c in self.bots.root.conversations(user_of(request)).list()]
+            chats = self.bots.root.conversations(user_of(request)).list()
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
+            raise refusal(e, "/conversations") from None
+        return [cast(ConversationInfoJSON, c.to_dict()) for c in chats]
 
     def api_conversation(
         self,
         conversation_id: str,
-        format: str = "json",
+        format: ConversationFormat = "json",
         request: gr.Request = None,  # type: ignore[assignment]
-    ) -> Any:
-        """One conversation of the logged-in user, as JSON data or Markdown text."""
+    ) -> ConversationJSON | str:
+        """One conversation of the logged-in user: JSON data (``format="json"``) or
+        Markdown text (``"md"``)."""
         try:
+            check_format(format)
             chat = self.bots.root.conversations(user_of(request)).open(conversation_id)
         except EvchatError as e:
-            raise gr.Error(str(e)) from None
-        return chat.to_markdown() if format == "md" else chat.to_dict()
+            raise refusal(e, "/conversation") from None
+        return chat.to_markdown() if format == "md" else cast(ConversationJSON, chat.to_dict())

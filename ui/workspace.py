@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import Conversation
+from ui.api import endpoint
 from ui.chat import ChatTab
 from ui.collections import CollectionBots, CollectionHandlers, CollectionPanel
 from ui.confirm import confirmed_click
@@ -63,9 +64,9 @@ def wire_workspace(demo: gr.Blocks, ws: Workspace, asks: list[Any]) -> None:
     ).then(_collection_changed(ws), [ws.chat.collection], _collection_outputs(ws), **PRIVATE).then(
         history.listing, [ws.chat.session], _listing(ws), **PRIVATE
     ).then(FeedbackHandlers.show, [ws.chat.session], ws.chat.feedback.outputs(), **PRIVATE)
-    gr.api(history.api_chat, api_name="chat")
-    gr.api(history.api_conversations, api_name="conversations")
-    gr.api(history.api_conversation, api_name="conversation")
+    endpoint(history.api_chat, "chat", "reply")
+    endpoint(history.api_conversations, "conversations", "conversations")
+    endpoint(history.api_conversation, "conversation", "conversation")
 
 
 def _remember(ws: Workspace, event: Any) -> Any:

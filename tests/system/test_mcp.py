@@ -8,7 +8,7 @@ import base64
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from assistant import Assistant
+from assistant import Assistant, BadInputError, Filters
 from tests.conftest import free_port
 from tests.fixtures.corpus import write_corpus
 from tests.fixtures.processes import stop, wait_until_answering
@@ -25,6 +25,50 @@ from tests.fixtures.processes import stop, wait_until_answering
 HUNGARY = "Where has BYD run an electric bus factory in Hungary since 2017?"
 UNANSWERABLE = "What did Zorblax Motors announce about its Ohio gigafactory?"
 TOOLS = {"search", "ask", "list_documents", "index_path"}
+
+# Each bad argument as an MCP client sends it, and the Python API call making the same
+# mistake: the tool error must be that call's one sentence.
+BAD_ARGUMENTS: dict[str, tuple[str, dict[str, Any], Callable[[Assistant], object]]] = {
+    "k=-1": ("search", {"question": HUNGARY, "k": -1}, lambda b: b.search(HUNGARY, k=-1)),
+    "k=0": ("search", {"question": HUNGARY, "k": 0}, lambda b: b.search(HUNGARY, k=0)),
+    "k=51": ("search", {"question": HUNGARY, "k": 51}, lambda b: b.search(HUNGARY, k=51)),
+    "k=2.5": ("search", {"question": HUNGARY, "k": 2.5}, lambda b: b.search(HUNGARY, k=2.5)),
+    "k=abc": ("search", {"question": HUNGARY, "k": "abc"}, lambda b: b.search(HUNGARY, k="abc")),
+    "k=true": ("search", {"question": HUNGARY, "k": True}, lambda b: b.search(HUNGARY, k=True)),
+    "sources as text": (
+        "search",
+        {"question": HUNGARY, "sources": "Reuters"},
+        lambda b: b.search(HUNGARY, filters=Filters(sources="Reuters")),  # type: ignore[arg-type]
+    ),
+    "date_to a number": (
+        "search",
+        {"question": HUNGARY, "date_to": 2024},
+        lambda b: b.search(HUNGARY, filters=Filters(date_to=2024)),  # type: ignore[arg-type]
+    ),
+    "date_from not a date": (
+        "search",
+        {"question": HUNGARY, "date_from": "last week"},
+        lambda b: b.search(HUNGARY, filters=Filters(date_from="last week")),
+    ),
+    "as_of a number": (
+        "search",
+        {"question": HUNGARY, "as_of": 20240101},
+        lambda b: b.search(HUNGARY, as_of=20240101),  # type: ignore[arg-type]
+    ),
+    "search without question": ("search", {"k": 3}, lambda b: b.search(None)),  # type: ignore[arg-type]
+    "ask without question": ("ask", {}, lambda b: b.ask(None)),  # type: ignore[arg-type]
+    "question a number": ("ask", {"question": 42}, lambda b: b.ask(42)),  # type: ignore[arg-type]
+    "options as text": (
+        "ask",
+        {"question": HUNGARY, "options": "Toyota"},
+        lambda b: b.ask(HUNGARY, choices="Toyota"),
+    ),
+    "an option a number": (
+        "ask",
+        {"question": HUNGARY, "options": ["Toyota", 7]},
+        lambda b: b.ask(HUNGARY, choices=["Toyota", 7]),  # type: ignore[list-item]
+    ),
+}
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -53,6 +97,10 @@ async def _stdio_session(home: Path) -> dict[str, Any]:
         out["bad_date"] = await client.call_tool("search", {"question": "x", "as_of": "soon"})
         out["bad_k"] = await client.call_tool("search", {"question": HUNGARY, "k": "many"})
         out["empty"] = await client.call_tool("ask", {"question": "   "})
+        out["bad"] = {
+            label: await client.call_tool(tool, arguments)
+            for label, (tool, arguments, _) in BAD_ARGUMENTS.items()
+        }
     return out
 
 
@@ -115,10 +163,26 @@ def test_index_path_is_refused_unless_allowed(stdio_results: dict[str, Any]) -> 
 def test_bad_arguments_give_clear_tool_errors(stdio_results: dict[str, Any]) -> None:
     assert stdio_results["bad_date"].is_error
     assert "'soon' is not a date of the form YYYY-MM-DD" in _text(stdio_results["bad_date"])
-    bad_k = _text(stdio_results["bad_k"])
-    assert stdio_results["bad_k"].is_error and "k" in bad_k and "integer" in bad_k, bad_k
+    assert stdio_results["bad_k"].is_error
+    assert _text(stdio_results["bad_k"]) == (
+        "Error executing tool search: k (passages per answer) must be a whole number from 1 "
+        "to 50, not 'many'."
+    )
     assert stdio_results["empty"].is_error
     assert _text(stdio_results["empty"]) == "Error executing tool ask: Please type a question."
+
+
+@pytest.mark.parametrize("label", list(BAD_ARGUMENTS))
+def test_each_bad_argument_is_the_python_apis_one_sentence(
+    stdio_results: dict[str, Any], sample_assistant: Assistant, label: str
+) -> None:
+    tool, _, python_call = BAD_ARGUMENTS[label]
+    with pytest.raises(BadInputError) as raised:
+        python_call(sample_assistant)
+    result = stdio_results["bad"][label]
+    assert result.is_error
+    assert _text(result) == f"Error executing tool {tool}: {raised.value}"
+    assert "\n" not in _text(result) and "pydantic" not in _text(result)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def check_history(history: Any) -> list[Message]:
     """Earlier turns as messages: dicts with role and content, or (question, answer) pairs.
 
     An assistant message may also carry what its answer cited, as ``Answer.to_dict``
-    gives it: ``citations`` (objects with at least a ``doc_id``), ``short_answer``,
+    gives it (that JSON itself, with ``"role": "assistant"``, is a message): ``citations`` (objects with at least a ``doc_id``), ``short_answer``,
     ``standalone_question`` and ``refused``; follow-ups are resolved against them
     (:mod:`assistant.answer.followup`)."""
     out: list[Message] = []
@@ -113,7 +113,7 @@ def check_history(history: Any) -> list[Message]:
         raise BadInputError("history must be a list of messages.")
     for item in history:
         if isinstance(item, dict):
-            content = item.get("content")
+            content = item.get("content", item.get("answer"))  # an answer's JSON as it is
             if isinstance(content, str):
                 role = str(item.get("role", "user"))
                 message: Message = {"role": role, "content": clean_text(content)}

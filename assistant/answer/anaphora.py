@@ -16,12 +16,15 @@ to fit them on); each says what it stands for:
   opened by a determiner or possessive ("its first European car plant"), with "its" and
   "their" replaced by the previous question's first name ("BYD's …") and a "where" answer
   added ("… in Szeged"); without such a phrase, its first name ("CATL").
+* **"they"** after a "how many …" question names what it counted ("Kestrel Freight's
+  electric trucks").
 * **A bare noun** ("the plant", "that deal") names the previous question's noun phrase
   ending in the same noun when it has one, else the bound entity's ("Nissan's deal"); a
   noun for an organisation ("the company") names the entity itself.
 * **"that"** pointing at the previous answer as a whole ("When did that happen?") gets
   what the answer stated in brackets: the previous question with its asked-for name put
-  in ("Toyota joined Ionna as its eighth investor"), else the previous question.
+  in ("Toyota joined Ionna as its eighth investor"), else its noun phrase as for "it",
+  else the previous question.
 """
 
 from __future__ import annotations
@@ -46,7 +49,16 @@ NOUNS = (
     "|truck|trucks|vehicles|cars|plants|factories|deals|executive|chief|boss|ceo"
 )
 _BARE_NOUN = re.compile(rf"\b(?:the|that|this|those|these)\s+({NOUNS})\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers)\b(?:(?<=s|r)\s+([a-z][\w-]*))?", re.I
+)
+_PLURAL = {"they", "them", "their", "theirs"}
+# "How many electric trucks did Kestrel Freight order?": the thing counted.
+_COUNTED = re.compile(
+    r"^\s*how many\s+((?:(?!(?:did|does|do|will|would|are|were|is|was|has|have|had)\b)"
+    r"[\w-]+\s+){0,3}?(?:[\w-]+))\s+(?:did|does|do|will|would|are|were|is|was|has|have|had)\b",
+    re.I,
+)
 _THAT = re.compile(
     r"\b(?:that|this)\b(?!\s+(?:week|month|year|quarter|day|time|morning|season|decade))",
     re.I,
@@ -57,6 +69,7 @@ _WORD = re.compile(r"[\w’'&.-]+")
 # (a past or third-person form that is not an auxiliary: "Which company is …" is not).
 _VERB = r"(?=(?!(?:is|was|has|does|says|its)\b)[a-z]{2,}(?:ed|s)\b)"
 _AUX = r"(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may)\b"
+_AUX_WORD = re.compile(_AUX, re.I)
 _WH_NAME = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:(?!{_AUX})[\w-]+\s+){{0,3}}?|who\s+){_VERB}", re.I
 )
@@ -105,6 +118,8 @@ class Antecedent:
             start = _determiner_before(words, i)
             if start is None or (noun is None and i != len(words) - 1):
                 continue
+            if noun is None and start > 0 and _AUX_WORD.fullmatch(words[start - 1][0]):
+                continue  # "… does the X line make?": the subject, its verb after it
             end = words[i][2]
             # "… plant in Szeged" keeps its place: it tells this plant from the others.
             if i + 2 < len(words) and words[i + 1][0] == "in" and words[i + 2][0][:1].isupper():
@@ -123,6 +138,15 @@ class Antecedent:
         if _WHERE.match(self.question) and self.answered and self.answered not in phrase:
             phrase += f" in {self.answered}"
         return phrase
+
+    def counted(self) -> str | None:
+        """What a "how many …" question counted, as the first name's ("Kestrel Freight's
+        electric trucks"): what "they" means after it."""
+        m = _COUNTED.match(self.question)
+        if not m:
+            return None
+        owner = self.first_name
+        return f"{owner}'s {m.group(1)}" if owner else f"the {m.group(1)}"
 
     def statement(self) -> str | None:
         """The previous question as the answer's statement, when it asked for a name:
@@ -179,10 +203,17 @@ def _bind_nouns(question: str, ante: Antecedent) -> str:
 def _bind_pronouns(question: str, ante: Antecedent) -> str:
     def repl(m: re.Match[str]) -> str:
         word = m.group(1).lower()
-        entity = ante.entity(personal=word in _PERSONAL)
-        if entity is None:
+        entity = (word in _PLURAL and ante.counted()) or ante.entity(word in _PERSONAL)
+        if not entity:
             return m.group(0)
-        return f"{entity}'s" if word in _POSSESSIVE else entity
+        if word not in _POSSESSIVE:
+            return entity
+        owned = m.group(2)
+        if owned and " " in entity and not entity[:1].isupper():  # "the production of …"
+            return f"the {owned} of {entity}"
+        if owned and " in " in entity:
+            return f"the {owned} of {entity}"
+        return f"{entity}'s" + (f" {owned}" if owned else "")
 
     return _PRONOUN.sub(repl, question)
 
@@ -190,7 +221,7 @@ def _bind_pronouns(question: str, ante: Antecedent) -> str:
 def _bind_that(question: str, ante: Antecedent) -> str:
     if not _THAT.search(question):
         return question
-    what = ante.statement() or ante.question.strip().rstrip("?!. ")
+    what = ante.statement() or ante.noun_phrase() or ante.question.strip().rstrip("?!. ")
     body = question.strip().rstrip("?!. ")
     return f"{body} ({what})?"
 

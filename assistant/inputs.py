@@ -103,8 +103,9 @@ def check_history(history: Any) -> list[Message]:
     """Earlier turns as messages: dicts with role and content, or (question, answer) pairs.
 
     An assistant message may also carry what its answer cited, as ``Answer.to_dict``
-    gives it (that JSON itself, with ``"role": "assistant"``, is a message): ``citations`` (objects with at least a ``doc_id``), ``short_answer``,
-    ``standalone_question`` and ``refused``; follow-ups are resolved against them
+    gives it (that JSON itself, with ``"role": "assistant"``, is a message): ``citations``
+    (objects with at least a ``doc_id``), ``short_answer``, ``standalone_question`` and
+    ``refused``; follow-ups are resolved against them
     (:mod:`assistant.answer.followup`)."""
     out: list[Message] = []
     if history is None:

@@ -79,8 +79,9 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         """Shares per kind, counts and the first misses."""
-        share = {k: round(self.right[k] / self.asked[k], 3) if self.asked[k] else None
-                 for k in KINDS}  # fmt: skip
+        share = {
+            k: round(self.right[k] / self.asked[k], 3) if self.asked[k] else None for k in KINDS
+        }
         n_unrelated = self.asked["unrelated"]
         n_pronoun = self.asked["pronoun"]
         return {
@@ -166,8 +167,14 @@ class Run:
             a = chat.ask(asked, as_of=q.get("as_of_date"))
             cites = bool(a.citations) and a.citations[0].doc_id == doc_id
             says = any(w and w.lower() in a.text.lower() for w in wanted)
-            self.tally.add(kind, cites and says and not a.refused, qid=q["qid"], asked=asked,
-                           got=a.text[:200], wanted=wanted)  # fmt: skip
+            self.tally.add(
+                kind,
+                cites and says and not a.refused,
+                qid=q["qid"],
+                asked=asked,
+                got=a.text[:200],
+                wanted=wanted,
+            )
 
     def pronoun(self, chat: Any, q: dict[str, Any]) -> None:
         """The pronoun follow-up, where the set has one."""
@@ -178,10 +185,19 @@ class Run:
         named = self.ask_alone(other)
         gold = str(other["answer"])
         ok = not a.refused and answer_matches(a.text, a.short_answer, gold)
-        self.tally.pronoun_named_right += int(not named.refused and answer_matches(named.text, named.short_answer, gold))
+        self.tally.pronoun_named_right += int(
+            not named.refused and answer_matches(named.text, named.short_answer, gold)
+        )
         self.tally.pronoun_same += int(same_answer(a, named))
-        self.tally.add("pronoun", ok, qid=other["qid"], asked=other["pronoun_question"],
-                       searched=a.standalone_question, got=a.text[:200], wanted=gold)  # fmt: skip
+        self.tally.add(
+            "pronoun",
+            ok,
+            qid=other["qid"],
+            asked=other["pronoun_question"],
+            searched=a.standalone_question,
+            got=a.text[:200],
+            wanted=gold,
+        )
 
     def unrelated(self, chat: Any, q: dict[str, Any], first: Answer, rng: random.Random) -> None:
         """An unrelated question, which must be answered as when asked alone."""
@@ -195,8 +211,14 @@ class Run:
         before = {c.doc_id for t in chat.turns[:-1] for c in t.answer.citations}
         leaked = {c.doc_id for c in a.citations} & before - {c.doc_id for c in alone.citations}
         self.tally.leaks += int(bool(leaked))
-        self.tally.add("unrelated", same_answer(a, alone, exact=True), qid=other["qid"],
-                       asked=other["question"], got=a.text[:200], alone=alone.text[:200])  # fmt: skip
+        self.tally.add(
+            "unrelated",
+            same_answer(a, alone, exact=True),
+            qid=other["qid"],
+            asked=other["question"],
+            got=a.text[:200],
+            alone=alone.text[:200],
+        )
 
 
 def same_answer(a: Answer, b: Answer, exact: bool = False) -> bool:
@@ -230,8 +252,10 @@ def run_set(data: Path, sample: int | None, seed: int) -> dict[str, Any]:
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     """A Markdown table of the shares right per set."""
-    rows = ["| set | questions | date | source | pronoun (named alone) | unrelated | leak |",
-            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    rows = [
+        "| set | questions | date | source | pronoun (named alone) | unrelated | leak |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, r in results.items():
         s, n = r["share_right"], r["asked"]
         rows.append(

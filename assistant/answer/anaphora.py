@@ -8,14 +8,15 @@ These are simple linguistic rules, not learned decisions (there is no data of fo
 to fit them on); each says what it stands for:
 
 * **What "it" means.** When the previous question asked for a name that is not a person
-  nor where something is ("Which automaker …?" → "Nissan", "Which country …?" → "Germany"; without a short answer, the first name
-  the answer's first quote adds to the question), the answer is what the conversation is
-  now about: "it", "its", "they", "the company" name the answer. When it asked for a person,
-  "he", "she", "his", "her" do. Otherwise (a place, a date, a number, a quote) the
-  conversation is about what the previous question asked about: its last noun phrase
-  opened by a determiner or possessive ("its first European car plant"), with "its" and
-  "their" replaced by the previous question's first name ("BYD's …") and a "where" answer
-  added ("… in Szeged"); without such a phrase, its first name ("CATL").
+  nor where something is ("Which automaker …?" → "Nissan", "Which country …?" →
+  "Germany"; without a short answer, the first name the answer's first quote adds to the
+  question), the answer is what the conversation is now about: "it", "its", "they", "the
+  company" name the answer. When it asked for a person, "he", "she", "his", "her" do.
+  Otherwise (a place, a date, a number, a quote) the conversation is about what the
+  previous question asked about: its last noun phrase opened by a determiner or
+  possessive ("its first European car plant"), with "its" and "their" replaced by the
+  previous question's first name ("BYD's …") and a "where" answer added ("… in
+  Szeged"); without such a phrase, its first name ("CATL").
 * **"they"** after a "how many …" question names what it counted ("Kestrel Freight's
   electric trucks").
 * **A bare noun** ("the plant", "that deal") names the previous question's noun phrase
@@ -40,7 +41,9 @@ _THING = {"it", "its", "they", "them", "their", "theirs"}
 _POSSESSIVE = {"its", "their", "theirs", "his", "her", "hers"}
 # Nouns that name the entity itself ("the company" is Nissan), and others that name a
 # thing of it ("the plant" is Nissan's plant).
-_ORG_NOUNS = frozenset("company firm automaker carmaker maker group brand startup manufacturer".split())
+_ORG_NOUNS = frozenset(
+    "company firm automaker carmaker maker group brand startup manufacturer".split()
+)
 NOUNS = (
     "company|firm|automaker|carmaker|maker|group|brand|startup|manufacturer|plant|factory"
     "|facility|site|deal|agreement|project|model|car|vehicle|battery|batteries|program"
@@ -50,7 +53,8 @@ NOUNS = (
 )
 _BARE_NOUN = re.compile(rf"\b(?:the|that|this|those|these)\s+({NOUNS})\b", re.IGNORECASE)
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers)\b(?:(?<=s|r)\s+([a-z][\w-]*))?", re.I
+    r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers)\b(?:(?<=s|r)\s+([a-z][\w-]*))?",
+    re.I,
 )
 _PLURAL = {"they", "them", "their", "theirs"}
 # "How many electric trucks did Kestrel Freight order?": the thing counted.
@@ -134,7 +138,6 @@ class Antecedent:
             phrase = f"{owner}'s " + phrase.split(maxsplit=1)[1]
         elif first in ("a", "an", "this", "that", "these"):
             phrase = "the " + phrase.split(maxsplit=1)[1]
-        qa = analyse_question(self.question)
         if _WHERE.match(self.question) and self.answered and self.answered not in phrase:
             phrase += f" in {self.answered}"
         return phrase

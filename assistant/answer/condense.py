@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
 from typing import Any
 
 from assistant.answer.anaphora import Antecedent, bind, new_names
@@ -100,14 +99,14 @@ _ABOUT_DOC: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (DATE, rf"^\W*(?:and\s+)?when\s+(?:was|were|is|did)\s+{_IT}\s+(?:first\s+)?{_REPORTED}"),
         (DATE, rf"\b(?:what|which)\s+(?:date|day)\s+(?:was|is)\s+{_IT}\b"),
         (DATE, rf"\bhow\s+(?:old|recent)\s+is\s+{_IT}\b"),
-        (DATE, rf"^\W*(?:and\s+)?when\s+did\s+(?:they|you|the \w+)\s+(?:report|publish)\b"),
+        (DATE, r"^\W*(?:and\s+)?when\s+did\s+(?:they|you|the \w+)\s+(?:report|publish)\b"),
         (LINK, r"\b(?:link|url|web\s*address|web\s*page)\b"),
         (LINK, rf"\bwhere\s+(?:can|could)\s+i\s+(?:read|find|see)\s+{_IT}\b"),
         (SOURCE, rf"^\W*(?:and\s+)?who\s+(?:reported|published|wrote|ran|broke)\s+{_IT}\b"),
         (SOURCE, r"\b(?:which|what)\s+(?:news\s+)?(?:outlet|source|publication|publisher|"
          r"newspaper|paper|site|website|media|agency|magazine)\b"),
         (SOURCE, rf"^\W*(?:and\s+)?where\s+(?:was|is)\s+{_IT}\s+{_REPORTED}"),
-        (SOURCE, rf"\bwho\s+(?:is|was)\s+the\s+(?:source|publisher)\b"),
+        (SOURCE, r"\bwho\s+(?:is|was)\s+the\s+(?:source|publisher)\b"),
     )
 )  # fmt: skip
 
@@ -244,13 +243,13 @@ def rewrite(question: str, previous: Antecedent) -> str:
 
 
 def _wh_ellipsis(body: str, prev: str) -> str | None:
-    """"When?" after "Where is BYD building …?" → "When is BYD building …?"."""
+    """ "When?" after "Where is BYD building …?" → "When is BYD building …?"."""
     words = body.rstrip("?!. ").split()
     lead = _WH_LEAD.match(prev)
     if not words or len(words) > ELLIPSIS_WORDS or words[0].lower() not in _WH or not lead:
         return None
     asked = " ".join(words)
-    return f"{asked[:1].upper()}{asked[1:]} {prev[lead.end():].strip()}"
+    return f"{asked[:1].upper()}{asked[1:]} {prev[lead.end() :].strip()}"
 
 
 def model_standalone(

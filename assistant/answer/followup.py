@@ -26,7 +26,6 @@ nouns, "link"), not fitted decisions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from assistant.answer.retrieve import Filters, Retriever
 from assistant.answer.sentences import sentence_spans
 from assistant.answer.verify import VerifiedAnswer, make_citation
 from assistant.types import AnswerSentence, Passage
+
 
 @dataclass(frozen=True)
 class CitedDocument:
@@ -113,7 +113,7 @@ def prefer_cited(cited: list[Passage], rest: list[Passage], k: int) -> list[Pass
 
 
 def readable_date(value: str | None) -> str | None:
-    """"2024-03-20" → "20 March 2024" (the stored date as it is when not a full date)."""
+    """ "2024-03-20" → "20 March 2024" (the stored date as it is when not a full date)."""
     import datetime as dt
 
     if not value:

@@ -40,7 +40,6 @@ from assistant.answer.condense import (
 )
 from assistant.answer.evidence import ScoredSentence, best_sentences
 from assistant.answer.extractive import QuoteDraft, extractive_draft
-from assistant.answer.gate import passes
 from assistant.answer.followup import (
     PreviousAnswer,
     about_document,
@@ -48,6 +47,7 @@ from assistant.answer.followup import (
     prefer_cited,
     previous_answer,
 )
+from assistant.answer.gate import passes
 from assistant.answer.generated import ModelDraft, generated_draft
 from assistant.answer.question import QuestionAnalysis, analyse_question, is_yes_no
 from assistant.answer.retrieve import Filters, Retriever

@@ -45,9 +45,7 @@ async def _mcp_follow_up(home: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     async with MCPClient(params, read_timeout_seconds=300) as client:
         first = (await client.call_tool("ask", {"question": BYD})).structured_content
         history = [{"role": "user", "content": BYD}, {"role": "assistant", **first}]
-        follow = await client.call_tool(
-            "ask", {"question": "Who reported it?", "history": history}
-        )
+        follow = await client.call_tool("ask", {"question": "Who reported it?", "history": history})
         return first, follow.structured_content
 
 

@@ -127,7 +127,7 @@ def test_a_new_question_is_asked_as_written() -> None:
 
 
 def test_the_smollm_non_question_is_not_a_question() -> None:
-    smollm = 'The answer to the question "Where is BYD building its first European car plant?" should be:'
+    smollm = f'The answer to the question "{BYD}" should be:'
     assert not is_question(smollm)
     assert not is_question("Szeged, Hungary.")
     assert is_question("When will BYD's plant in Szeged open?")

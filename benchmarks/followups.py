@@ -4,8 +4,10 @@
         [--dev DIR] [--train-dir DIR] [--out benchmarks/results/followups.json]
 
 Built mechanically from ``../shared/eval/dev`` (every answerable question) and a seeded
-sample of ``../shared/eval/train`` (their text is read at run time, never copied). Each
-set is indexed into its own collection (as ``evchat eval`` does). For each answerable
+sample of ``../shared/eval/train`` (their text is read at run time, never copied into the
+repository). Each set is indexed into its own collection (as ``evchat eval`` does); the
+train sample's collection holds only the sampled questions' documents
+(:func:`train_subset`, written under ``benchmarks/results/``). For each answerable
 question whose answer cites something, one conversation asks, each ``as_of`` the
 question's date:
 
@@ -250,6 +252,35 @@ def run_set(data: Path, sample: int | None, seed: int) -> dict[str, Any]:
     return out
 
 
+def train_subset(train: Path, n: int, seed: int, out: Path) -> Path:
+    """A set of ``n`` seeded answerable questions of ``train`` and only their documents
+    (each question's evidence snippet and the web articles listed after it), written under
+    ``out`` at run time: indexing all 4,258 train documents takes most of an hour on two
+    busy cores; the conversation and the question alone are asked of the same collection,
+    so the comparison holds."""
+    questions = [q for q in load_jsonl(train / "questions.jsonl") if q.get("answerable", True)]
+    picked = random.Random(seed).sample(questions, min(n, len(questions)))
+    groups: dict[str, list[str]] = {}
+    current: list[str] = []
+    lines = (train / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        if not line.strip():
+            continue
+        doc_id = str(json.loads(line)["doc_id"])
+        if doc_id.startswith("rtqa-ev-"):
+            current = groups.setdefault(doc_id, [])
+        current.append(line)
+    wanted = [
+        line for q in picked for g in q.get("gold_doc_ids") or () for line in groups.get(g, [])
+    ]
+    folder = out / f"followups-train-{n}-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "documents.jsonl").write_text("\n".join(dict.fromkeys(wanted)) + "\n", "utf-8")
+    rows = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in picked)
+    (folder / "questions.jsonl").write_text(rows, encoding="utf-8")
+    return folder
+
+
 def table(results: dict[str, dict[str, Any]]) -> str:
     """A Markdown table of the shares right per set."""
     rows = [
@@ -280,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results = {"dev": run_set(args.dev, None, args.seed)}
     if args.train and args.train_dir and (args.train_dir / "questions.jsonl").is_file():
-        results[f"train (sample of {args.train})"] = run_set(args.train_dir, args.train, args.seed)
+        subset = train_subset(args.train_dir, args.train, args.seed, args.out.parent)
+        results[f"train (sample of {args.train})"] = run_set(subset, None, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     print(table(results))

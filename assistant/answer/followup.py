@@ -27,10 +27,19 @@ nouns, "link"), not fitted decisions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.answer.condense import DATE, LINK, SOURCE, Message, turns_of
+from assistant.answer.condense import (
+    DATE,
+    LINK,
+    SOURCE,
+    Message,
+    depends_on_history,
+    document_question,
+    standalone_history,
+    turns_of,
+)
 from assistant.answer.markers import strip_markers
 from assistant.answer.retrieve import Filters, Retriever
 from assistant.answer.sentences import sentence_spans
@@ -179,3 +188,59 @@ def _metadata_sentence(kind: str, p: Passage) -> tuple[str | None, str]:
     if not p.source:
         return None, f"{title}{when} has no source in the index."
     return p.source, f"{title} was published by {p.source}{when}."
+
+
+class FollowUps:
+    """The follow-up steps of the answer pipeline over one retriever."""
+
+    def __init__(self, retriever: Retriever, k: int) -> None:
+        self.retriever = retriever
+        self.k = k  # passages per answer when the request does not say
+
+    def previous(
+        self, question: str, history: Sequence[Message], as_of: str | None
+    ) -> PreviousAnswer | None:
+        """What the previous answer cited, when ``question`` follows up on it (None for a
+        new question); a history without citations has them found again by its text."""
+        if not history or not (depends_on_history(question) or document_question(question)):
+            return None
+        previous = previous_answer(history)
+        if previous is None:
+            return None
+        asked = standalone_history(history)[-1].question
+
+        def search(text: str) -> list[Passage]:  # the question it answered, and its quotes
+            return self.retriever.retrieve(f"{asked} {text}", k=1, as_of=as_of)
+
+        return cited_by_search(previous, search)
+
+    def about_document(
+        self, question: str, previous: PreviousAnswer | None
+    ) -> tuple[VerifiedAnswer, Passage, str] | None:
+        """The answer to a question about the document the previous answer cited ("Who
+        reported it?"), its passage and the question it stands for; None otherwise."""
+        kind = document_question(question) if previous and previous.cited else None
+        if previous is None or kind is None:
+            return None
+        return about_document(self.retriever, kind, previous.cited[0])
+
+    def retrieve(
+        self,
+        standalone: str,
+        previous: PreviousAnswer | None,
+        k: int | None,
+        as_of: str | None,
+        filters: Filters | None,
+    ) -> list[Passage]:
+        """The passages for ``standalone``; after an answer it follows up on, the cited
+        documents' own best passages first, then the rest."""
+        rest = self.retriever.retrieve(standalone, k=k, as_of=as_of, filters=filters)
+        if previous is None or not previous.doc_ids:
+            return rest
+        base = filters or Filters()
+        wanted = [d for d in previous.doc_ids if not base.doc_ids or d in base.doc_ids]
+        if not wanted:
+            return rest
+        only = replace(base, doc_ids=tuple(wanted))
+        cited = self.retriever.retrieve(standalone, k=k, as_of=as_of, filters=only)
+        return prefer_cited(cited, rest, k or self.k)

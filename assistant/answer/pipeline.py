@@ -26,27 +26,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from assistant.answer.choices import choice_draft, choose_option
 from assistant.answer.compose import compose
-from assistant.answer.condense import (
-    Message,
-    depends_on_history,
-    document_question,
-    heuristic_standalone,
-    model_standalone,
-    standalone_history,
-)
+from assistant.answer.condense import Message, heuristic_standalone, model_standalone
 from assistant.answer.evidence import ScoredSentence, best_sentences
 from assistant.answer.extractive import QuoteDraft, extractive_draft
-from assistant.answer.followup import (
-    PreviousAnswer,
-    about_document,
-    cited_by_search,
-    prefer_cited,
-    previous_answer,
-)
+from assistant.answer.followup import FollowUps
 from assistant.answer.gate import passes
 from assistant.answer.generated import ModelDraft, generated_draft
 from assistant.answer.question import QuestionAnalysis, analyse_question, is_yes_no
@@ -99,15 +86,19 @@ class AnswerPipeline:
         """Yield text as the answer is written, then the final :class:`Answer`."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        previous = self.previous(req)
-        answered = self.about_document(req, previous, t0, timings)
-        if answered is not None:
-            yield answered
+        follow = FollowUps(self.retriever, self.settings.retrieval.k)
+        previous = follow.previous(req.question, req.history, req.as_of)
+        found = follow.about_document(req.question, previous)
+        if found is not None:  # "When was that reported?": the cited document's record
+            record, passage, standalone = found
+            timings["condense"] = _ms(t0)
+            refusal = self.prompts.refusal
+            yield compose(record, [passage], standalone, timings, req.answerer, refusal)
             return
         standalone = self.condense(req)
         timings["condense"] = _ms(t0)
         t1 = time.perf_counter()
-        passages = self.retrieve(req, standalone, previous)
+        passages = follow.retrieve(standalone, previous, req.k, req.as_of, req.filters)
         timings["retrieve"] = _ms(t1)
         t2 = time.perf_counter()
         scorer = SupportScorer(self.embedder)
@@ -125,54 +116,6 @@ class AnswerPipeline:
                     yield verified.text
         timings["answer"] = _ms(t2)
         yield compose(verified, passages, standalone, timings, req.answerer, self.prompts.refusal)
-
-    def previous(self, req: Request) -> PreviousAnswer | None:
-        """What the previous answer cited, when ``req`` is a follow-up to it (None for a
-        new question); a history without citations has them found again by its text."""
-        q = req.question
-        if not req.history or not (depends_on_history(q) or document_question(q)):
-            return None
-        previous = previous_answer(req.history)
-        if previous is None:
-            return None
-        asked = standalone_history(req.history)[-1].question
-
-        def search(text: str) -> list[Passage]:  # the question it answered, and its quotes
-            return self.retriever.retrieve(f"{asked} {text}", k=1, as_of=req.as_of)
-
-        return cited_by_search(previous, search)
-
-    def about_document(
-        self, req: Request, previous: PreviousAnswer | None, t0: float, timings: dict[str, float]
-    ) -> Answer | None:
-        """The answer to a question about the document the previous answer cited ("Who
-        reported it?"), from its record; None for any other question."""
-        about = document_question(req.question) if previous and previous.cited else None
-        if previous is None or about is None:
-            return None
-        found = about_document(self.retriever, about, previous.cited[0])
-        if found is None:
-            return None
-        timings["condense"] = _ms(t0)
-        verified, passage, standalone = found
-        refusal = self.prompts.refusal
-        return compose(verified, [passage], standalone, timings, req.answerer, refusal)
-
-    def retrieve(
-        self, req: Request, standalone: str, previous: PreviousAnswer | None
-    ) -> list[Passage]:
-        """The passages for ``standalone``; after an answer it follows up on, the cited
-        documents' own best passages first, then the rest."""
-        rest = self.retriever.retrieve(standalone, k=req.k, as_of=req.as_of, filters=req.filters)
-        if previous is None or not previous.doc_ids:
-            return rest
-        base = req.filters or Filters()
-        wanted = [d for d in previous.doc_ids if not base.doc_ids or d in base.doc_ids]
-        if not wanted:
-            return rest
-        only = replace(base, doc_ids=tuple(wanted))
-        cited = self.retriever.retrieve(standalone, k=req.k, as_of=req.as_of, filters=only)
-        return prefer_cited(cited, rest, req.k or self.settings.retrieval.k)
 
     def gate(
         self,

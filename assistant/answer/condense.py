@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer.anaphora import Antecedent, bind, new_names
+from assistant.answer.spans import COMMON_CAPS
 from assistant.llm import ChatModel
 from assistant.prompts import PromptSet
 
@@ -69,12 +70,12 @@ _THAT_BACK = re.compile(
     r"|when|where|what)\s+that\b|\bthat\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# "Which retailer …", "what flavor …", "whose plant …": the question names the kind of
+# thing it is about, so its pronouns point inside it.
 _OWN_SUBJECT = re.compile(
-    r"\b(?:which|what|whose)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can"
-    r"|could|the|a|an|its|their|this|that)\b)[\w-]+\s+){0,3}?(?:company|companies|automaker|automakers|"
-    r"carmaker|carmakers|maker|makers|firm|firms|brand|brands|country|countries|nation|state|"
-    r"city|group|giant|manufacturer|startup|bank|person|executive|product|model|industry|"
-    r"technology|article|report|source)\b",
+    r"\b(?:which|what|whose)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can"
+    r"|could|should|may|might|the|a|an|its|their|this|that|these|those|about|else|if|of|one"
+    r"|ones|it|they|he|she|to|happened|happens|happen)\b)[a-z][\w-]*",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b([A-Z][A-Za-z0-9&.-]*(?:\s+[A-Z][A-Za-z0-9&.-]*)*)")
@@ -89,6 +90,14 @@ _FRAGMENT = re.compile(
     r"^\s*(?:in|on|at|for|from|since|by|during|with|without|after|before|until|of|versus|vs)\b",
     re.IGNORECASE,
 )
+# A clause of its own: "In which country did …?" opens with a preposition but is no fragment.
+_CLAUSE = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|has|have"
+    r"|had|can|could|will|would|should)\b",
+    re.IGNORECASE,
+)
+# Words a question may open with that are not names: imperatives.
+_OPENERS = frozenset("tell give show explain describe list compare summarise summarize".split())
 
 DATE, SOURCE, LINK = "date", "source", "link"
 _REPORTED = r"(?:reported|published|written|posted|released|printed|dated|out)"
@@ -128,17 +137,31 @@ def last_user_questions(history: Sequence[Message]) -> list[str]:
     return [m["content"] for m in history if m.get("role") == "user" and m.get("content")]
 
 
+def is_fragment(question: str) -> bool:
+    """A fragment that narrows the previous question ("In 2023?", "For Ford?"): it opens
+    with a preposition and has no question word or auxiliary of its own."""
+    return bool(_FRAGMENT.match(question)) and not _CLAUSE.search(question)
+
+
 def names_own_subject(question: str, kinds: bool = True) -> bool:
-    """A capitalised name or a number after the first word, or (``kinds``) a "which
-    company …" phrase."""
+    """A capitalised name (the first word too, unless a question word, a common word or
+    an imperative: "Coca-Cola is making …"), a number, or (``kinds``) a "which retailer …"
+    phrase."""
     body = question.strip().split(maxsplit=1)
     rest = body[1] if len(body) > 1 else ""
+    first = body[0].strip(",.;:?!") if body else ""
+    first_is_name = (
+        first[:1].isupper()
+        and first.lower() not in _QUESTION_WORD | _OPENERS
+        and first not in COMMON_CAPS
+    )
     names = [
         n
         for n in _NAME.findall(rest)
         if n.split()[0].lower() not in _QUESTION_WORD and n not in _TITLES
     ]
-    return bool(names or _NUMBER.search(rest) or (kinds and _OWN_SUBJECT.search(question)))
+    own_kind = kinds and _OWN_SUBJECT.search(question)
+    return bool(first_is_name or names or _NUMBER.search(rest) or own_kind)
 
 
 def document_question(question: str) -> str | None:
@@ -153,7 +176,7 @@ def document_question(question: str) -> str | None:
 def depends_on_history(question: str) -> bool:
     """True when ``question`` cannot be understood without the conversation before it."""
     q = question.strip()
-    if _WHAT_ABOUT.match(q) or _AND.match(q) or _FRAGMENT.match(q):
+    if _WHAT_ABOUT.match(q) or _AND.match(q) or is_fragment(q):
         return True
     own = names_own_subject(q)
     if len(q.rstrip("?!. ").split()) <= ELLIPSIS_WORDS and not own:
@@ -234,7 +257,7 @@ def rewrite(question: str, previous: Antecedent) -> str:
         return f"{prev.rstrip('?!. ')}, and what about {subject}?"
     and_m = _AND.match(question)
     body = (and_m.group(1) if and_m else question).strip()
-    if _FRAGMENT.match(body):  # "In 2023?" asks the previous question again, narrowed
+    if is_fragment(body):  # "In 2023?" asks the previous question again, narrowed
         return f"{prev.rstrip('?!. ')} {body[:1].lower()}{body[1:].rstrip('?!. ')}?"
     ellipsis = _wh_ellipsis(body, prev)
     if ellipsis:

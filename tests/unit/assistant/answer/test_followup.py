@@ -205,3 +205,24 @@ def test_a_history_without_citations_finds_the_cited_document_by_its_text(
     when = sample_assistant.ask("When was that reported?", history=history)
     assert when.citations[0].doc_id == first.citations[0].doc_id
     assert when.short_answer == readable_date(first.citations[0].published_at)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In which country did the first electric bus factory of BYD open?",
+        "After Reuters reported the recall, was there a second one?",
+        "Which large retailer announced it will stop selling e-bikes?",
+        "Zephyr Cells is opening a plant. What is it called?",
+        "A battery plant near Lyon is to close despite a campaign to save it?",
+    ],
+)
+def test_standalone_questions_with_a_preposition_or_their_own_subject_are_new(
+    question: str,
+) -> None:
+    assert heuristic_standalone(question, BYD_TURN) == question
+
+
+@pytest.mark.parametrize("question", ["In 2023?", "For Ford?", "Tell me more about it."])
+def test_fragments_and_imperatives_still_follow_up(question: str) -> None:
+    assert heuristic_standalone(question, BYD_TURN) != question

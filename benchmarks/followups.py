@@ -18,8 +18,8 @@ question's date:
 3. "Who reported it?": right when it cites that document and names its source;
 4. where the set allows it, a pronoun question about the answer entity: another
    question of the set that names the first question's answer (a name, not a person's,
-   asked by a question that is not "where …") with that name replaced by "it" ("its"
-   for "X's"). Right when the answer matches that question's gold answer as
+   asked by a question that is not "where …") and nothing else, with that name replaced
+   by "it" ("its" for "X's"). Right when the answer matches that question's gold answer as
    ``evchat eval`` judges answers; reported beside the same question asked with the
    name, alone, and the share of follow-ups whose answer is the one the named question
    gets (same short answer or first cited document);
@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant
-from assistant.answer.spans import asks_person
+from assistant.answer.spans import asks_person, names
 from assistant.eval.harness import load_jsonl, prepare
 from assistant.eval.metrics import answer_matches
 from assistant.types import Answer
@@ -122,9 +122,12 @@ def pronoun_question(q: dict[str, Any], pool: Sequence[dict[str, Any]]) -> dict[
         if other["qid"] == q["qid"] or str(other.get("answer", "")).strip() == name:
             continue
         m = pattern.search(str(other["question"]))
-        if m and m.start() > 0:
-            said = "its" if m.group(1) else "it"
-            asked = other["question"][: m.start()] + said + other["question"][m.end() :]
+        before = str(other["question"])[: m.start()].split() if m else []
+        if not m or not before or before[-1].lower() in ("the", "a", "an"):
+            continue
+        said = "its" if m.group(1) else "it"
+        asked = other["question"][: m.start()] + said + other["question"][m.end() :]
+        if not names(asked.split(maxsplit=1)[1]):  # the name was its only subject
             return {**other, "pronoun_question": asked}
     return None
 

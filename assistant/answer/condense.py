@@ -10,8 +10,8 @@ follow-up depends on the history when it
 * is an ellipsis: two words at most with no subject of its own ("When?", "Why not?"), or a
   fragment opening with a preposition ("In 2023?", "For Ford?"),
 * or points back with a pronoun or a bare "the company"-type phrase while naming no subject
-  of its own (no capitalised name or number beyond its first word, no "which company …"
-  phrase that its pronouns can point to). "What did Zorblax Motors say about its sedan?"
+  of its own (no capitalised name, no "which retailer …" phrase that its pronouns can
+  point to). "What did Zorblax Motors say about its sedan?"
   names Zorblax Motors, so its "its" is its own; "this week" points to time, not history.
 
 With a chat model the rewrite of a dependent follow-up is the model's (prompt
@@ -79,7 +79,6 @@ _OWN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b([A-Z][A-Za-z0-9&.-]*(?:\s+[A-Z][A-Za-z0-9&.-]*)*)")
-_NUMBER = re.compile(r"\d")
 _TITLES = frozenset("CEO CFO CTO COO President Chairman Chairwoman Founder".split())
 _QUESTION_WORD = frozenset(
     "what which who whom whose when where why how is are was were do does did has have had "
@@ -145,8 +144,8 @@ def is_fragment(question: str) -> bool:
 
 def names_own_subject(question: str, kinds: bool = True) -> bool:
     """A capitalised name (the first word too, unless a question word, a common word or
-    an imperative: "Coca-Cola is making …"), a number, or (``kinds``) a "which retailer …"
-    phrase."""
+    an imperative: "Coca-Cola is making …") or (``kinds``) a "which retailer …" phrase. A
+    number is no subject: "it" in "Why did it recall 700,000 SUVs?" points back."""
     body = question.strip().split(maxsplit=1)
     rest = body[1] if len(body) > 1 else ""
     first = body[0].strip(",.;:?!") if body else ""
@@ -161,7 +160,7 @@ def names_own_subject(question: str, kinds: bool = True) -> bool:
         if n.split()[0].lower() not in _QUESTION_WORD and n not in _TITLES
     ]
     own_kind = kinds and _OWN_SUBJECT.search(question)
-    return bool(first_is_name or names or _NUMBER.search(rest) or own_kind)
+    return bool(first_is_name or names or own_kind)
 
 
 def document_question(question: str) -> str | None:

@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer.anaphora import Antecedent, bind, new_names
-from assistant.answer.spans import COMMON_CAPS
+from assistant.answer.spans import COMMON_CAPS, names
 from assistant.llm import ChatModel
 from assistant.prompts import PromptSet
 
@@ -88,6 +88,11 @@ ELLIPSIS_WORDS = 2  # a follow-up this short with no subject of its own is an el
 _FRAGMENT = re.compile(
     r"^\s*(?:in|on|at|for|from|since|by|during|with|without|after|before|until|of|versus|vs)\b",
     re.IGNORECASE,
+)
+# A pronoun after a preposition ("in it", "around them") points outside the question even
+# when it names the kind of thing it asks for: a "which …" phrase is its subject, not that.
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|at|around|near|from|into|inside|outside|across|throughout)\s+(?:it|them)\b", re.I
 )
 # A clause of its own: "In which country did …?" opens with a preposition but is no fragment.
 _CLAUSE = re.compile(
@@ -154,13 +159,10 @@ def names_own_subject(question: str, kinds: bool = True) -> bool:
         and first.lower() not in _QUESTION_WORD | _OPENERS
         and first not in COMMON_CAPS
     )
-    names = [
-        n
-        for n in _NAME.findall(rest)
-        if n.split()[0].lower() not in _QUESTION_WORD and n not in _TITLES
-    ]
+    found = [n.text for n in names(rest)]  # months, weekdays, "SUVs" are not names
+    found = [n for n in found if n.split()[0].lower() not in _QUESTION_WORD and n not in _TITLES]
     own_kind = kinds and _OWN_SUBJECT.search(question)
-    return bool(first_is_name or names or own_kind)
+    return bool(first_is_name or found or own_kind)
 
 
 def document_question(question: str) -> str | None:
@@ -181,6 +183,8 @@ def depends_on_history(question: str) -> bool:
     if len(q.rstrip("?!. ").split()) <= ELLIPSIS_WORDS and not own:
         return True
     plain = _NOT_BACK.sub(" ", q)
+    if _AFTER_PREPOSITION.search(plain) and not names_own_subject(q, kinds=False):
+        return True  # "the largest wildfire in it": not the question's own "which blaze"
     points_back = bool(_PRONOUN.search(plain) or _THAT_BACK.search(plain))
     return points_back and not own
 
@@ -250,9 +254,9 @@ def rewrite(question: str, previous: Antecedent) -> str:
     m = _WHAT_ABOUT.match(question)
     if m:
         subject = m.group(1)
-        names = [n for n in _NAME.findall(prev) if prev.find(n) > 0] or _NAME.findall(prev)[1:]
-        if names and subject[:1].isupper():  # a name for a name; a topic is added instead
-            return prev.replace(names[0], subject, 1)
+        named = [n for n in _NAME.findall(prev) if prev.find(n) > 0] or _NAME.findall(prev)[1:]
+        if named and subject[:1].isupper():  # a name for a name; a topic is added instead
+            return prev.replace(named[0], subject, 1)
         return f"{prev.rstrip('?!. ')}, and what about {subject}?"
     and_m = _AND.match(question)
     body = (and_m.group(1) if and_m else question).strip()

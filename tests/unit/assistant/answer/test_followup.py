@@ -226,3 +226,12 @@ def test_standalone_questions_with_a_preposition_or_their_own_subject_are_new(
 @pytest.mark.parametrize("question", ["In 2023?", "For Ford?", "Tell me more about it."])
 def test_fragments_and_imperatives_still_follow_up(question: str) -> None:
     assert heuristic_standalone(question, BYD_TURN) != question
+
+
+def test_a_pronoun_after_a_preposition_or_beside_a_number_still_points_back() -> None:
+    state = [user("Which state has the most wildfires?"), reply("California [1]")]
+    out = heuristic_standalone("Which blaze is now the largest wildfire in it?", state)
+    assert out == "Which blaze is now the largest wildfire in California?"
+    maker = [user("Which automaker is recalling SUVs?"), reply("Ford [1]")]
+    out = heuristic_standalone("Why did it recall nearly 700,000 SUVs this week?", maker)
+    assert out == "Why did Ford recall nearly 700,000 SUVs this week?"

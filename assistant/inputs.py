@@ -100,7 +100,13 @@ def check_answerer(name: Any) -> str | None:
 
 
 def check_history(history: Any) -> list[Message]:
-    """Earlier turns as messages: dicts with role and content, or (question, answer) pairs."""
+    """Earlier turns as messages: dicts with role and content, or (question, answer) pairs.
+
+    An assistant message may also carry what its answer cited, as ``Answer.to_dict``
+    gives it (that JSON itself, with ``"role": "assistant"``, is a message): ``citations``
+    (objects with at least a ``doc_id``), ``short_answer``, ``standalone_question`` and
+    ``refused``; follow-ups are resolved against them
+    (:mod:`assistant.answer.followup`)."""
     out: list[Message] = []
     if history is None:
         return out
@@ -108,13 +114,41 @@ def check_history(history: Any) -> list[Message]:
         raise BadInputError("history must be a list of messages.")
     for item in history:
         if isinstance(item, dict):
-            content = item.get("content")
+            content = item.get("content", item.get("answer"))  # an answer's JSON as it is
             if isinstance(content, str):
-                out.append({"role": str(item.get("role", "user")), "content": clean_text(content)})
+                role = str(item.get("role", "user"))
+                message: Message = {"role": role, "content": clean_text(content)}
+                if role == "assistant":
+                    message.update(_cited(item))
+                out.append(message)
         elif isinstance(item, tuple | list) and len(item) == 2:
             out.append({"role": "user", "content": clean_text(str(item[0]))})
             if item[1]:
                 out.append({"role": "assistant", "content": clean_text(str(item[1]))})
+    return out
+
+
+_CITATION_TEXTS = ("doc_id", "chunk_id", "quote", "title", "source", "published_at", "url")
+
+
+def _cited(reply: dict[str, Any]) -> Message:
+    """The checked record of what an assistant message's answer cited."""
+    out: Message = {}
+    citations = reply.get("citations")
+    if citations is not None:
+        if not isinstance(citations, Sequence) or isinstance(citations, str):
+            raise BadInputError("A message's citations must be a list of objects.")
+        kept = []
+        for c in citations:
+            if not isinstance(c, dict) or not isinstance(c.get("doc_id"), str):
+                raise BadInputError("Every citation in the history needs a doc_id (text).")
+            kept.append({k: clean_text(c[k]) for k in _CITATION_TEXTS if isinstance(c.get(k), str)})
+        out["citations"] = kept
+    for key in ("short_answer", "standalone_question"):
+        if isinstance(reply.get(key), str):
+            out[key] = clean_text(reply[key])
+    if "refused" in reply:
+        out["refused"] = bool(reply["refused"])
     return out
 
 

@@ -57,6 +57,12 @@ _INSTRUCTIONS = (
     "documents do not contain the answer: do not invent one."
 )
 
+_HISTORY = (
+    "Earlier turns, oldest first: {role: 'user' | 'assistant', content} messages; give an "
+    "assistant message the citations, short_answer and standalone_question its ask result "
+    "had, so that a follow-up is answered from the documents it cited."
+)
+
 
 # The Python API's check of each tool argument: an argument the tool's schema refuses is
 # explained by the same sentence ``Assistant.ask``/``search`` would give for it.
@@ -149,11 +155,15 @@ class _Tools:
         options: Annotated[
             list[str] | None, Field(description="Options of a multiple-choice question.")
         ] = None,
+        history: Annotated[list[dict[str, Any]] | None, Field(description=_HISTORY)] = None,
     ) -> dict[str, Any]:
         """Answer a question from the indexed documents. Every sentence of the answer cites
         a passage with [n]; each citation's quote is verified verbatim. refused=true means
-        the documents do not contain the answer."""
-        answer = _guard(lambda: self.bot.ask(question, as_of=as_of, choices=options))
+        the documents do not contain the answer. Pass the earlier turns as history for a
+        follow-up ("When was that reported?")."""
+        answer = _guard(
+            lambda: self.bot.ask(question, history=history, as_of=as_of, choices=options)
+        )
         return answer_dict(answer)
 
     def list_documents(self) -> dict[str, Any]:
@@ -217,6 +227,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     """An answer as the ``ask`` tool returns it."""
     return {
         "answer": answer.text,
+        "short_answer": answer.short_answer,
         "refused": answer.refused,
         "citations": [{**c.to_dict(), "url": c.url} for c in answer.citations],
         "unsupported": answer.unsupported,

@@ -214,16 +214,25 @@ class ChatHandlers:
         return chat, answer_view.panel(session.turns, turn, pages), session, ""
 
     def api_ask(
-        self, question: str, as_of: str = "", options: str = "", collection: str = ""
+        self,
+        question: str,
+        as_of: str = "",
+        options: str = "",
+        collection: str = "",
+        history: list[dict[str, Any]] | None = None,
     ) -> AnswerJSON:
         """Answer a question from the indexed documents; returns the Answer as JSON.
 
         ``options``: the options of a multiple-choice question, one per line (optional);
-        ``collection``: the collection to ask (default: the app's default one).
+        ``collection``: the collection to ask (default: the app's default one);
+        ``history``: the earlier turns as ``{"role", "content"}`` messages, an answer's
+        message with the ``citations``, ``short_answer`` and ``standalone_question`` this
+        endpoint returned, so that a follow-up stays on what was cited.
         """
         try:
             answer = self.bots.get(collection or None).ask(
                 question,
+                history=history or None,
                 as_of=forms.date_or_none(as_of, "'as of' date"),
                 choices=forms.option_lines(options),
             )

@@ -2,8 +2,11 @@
 
     condense → retrieve → evidence → draft → verify → compose
 
-1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question.
-2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages.
+1. **condense** (:mod:`.condense`): a follow-up becomes a standalone question; one about
+   the document the previous answer cited ("When was that reported?") is answered from
+   that document's record (:mod:`.followup`).
+2. **retrieve** (:mod:`.retrieve`): hybrid search finds the passages; for a follow-up,
+   the previous answer's cited documents first (:func:`.followup.prefer_cited`).
 3. **evidence** (:mod:`.evidence`): their sentences are scored for the question (read once,
    :mod:`.question`) with the learned models of :mod:`.decisions` and, when the question
    names its time window ("this week"), kept to the window's documents if those bear it
@@ -30,6 +33,7 @@ from assistant.answer.compose import compose
 from assistant.answer.condense import Message, heuristic_standalone, model_standalone
 from assistant.answer.evidence import ScoredSentence, best_sentences
 from assistant.answer.extractive import QuoteDraft, extractive_draft
+from assistant.answer.followup import FollowUps
 from assistant.answer.gate import passes
 from assistant.answer.generated import ModelDraft, generated_draft
 from assistant.answer.question import QuestionAnalysis, analyse_question, is_yes_no
@@ -82,12 +86,19 @@ class AnswerPipeline:
         """Yield text as the answer is written, then the final :class:`Answer`."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
+        follow = FollowUps(self.retriever, self.settings.retrieval.k)
+        previous = follow.previous(req.question, req.history, req.as_of)
+        found = follow.about_document(req.question, previous)
+        if found is not None:  # "When was that reported?": the cited document's record
+            record, passage, standalone = found
+            timings["condense"] = _ms(t0)
+            refusal = self.prompts.refusal
+            yield compose(record, [passage], standalone, timings, req.answerer, refusal)
+            return
         standalone = self.condense(req)
         timings["condense"] = _ms(t0)
         t1 = time.perf_counter()
-        passages = self.retriever.retrieve(
-            standalone, k=req.k, as_of=req.as_of, filters=req.filters
-        )
+        passages = follow.retrieve(standalone, previous, req.k, req.as_of, req.filters)
         timings["retrieve"] = _ms(t1)
         t2 = time.perf_counter()
         scorer = SupportScorer(self.embedder)

@@ -30,13 +30,27 @@ if TYPE_CHECKING:
     from assistant.assistant import Assistant
 
 
-def history_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
-    """The chat history of ``turns`` as the answer pipeline takes it (user, assistant, …)."""
-    messages: list[dict[str, str]] = []
+def history_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
+    """The chat history of ``turns`` as the answer pipeline takes it (user, assistant, …);
+    each assistant message carries what its answer cited, so that a follow-up is resolved
+    against it (:mod:`assistant.answer.followup`)."""
+    messages: list[dict[str, Any]] = []
     for t in turns:
         messages.append({"role": "user", "content": t.question})
-        messages.append({"role": "assistant", "content": t.answer.text})
+        messages.append(reply_message(t.answer))
     return messages
+
+
+def reply_message(answer: Answer) -> dict[str, Any]:
+    """An answer as an assistant message of a history: its text and what it cited."""
+    return {
+        "role": "assistant",
+        "content": answer.text,
+        "citations": [c.to_dict() | {"url": c.url} for c in answer.citations],
+        "short_answer": answer.short_answer,
+        "standalone_question": answer.standalone_question,
+        "refused": answer.refused,
+    }
 
 
 class Conversation:
@@ -72,7 +86,7 @@ class Conversation:
         """The collection its questions go to."""
         return self.info.collection
 
-    def history(self) -> list[dict[str, str]]:
+    def history(self) -> list[dict[str, Any]]:
         """The turns so far as chat messages."""
         return history_messages(self.turns)
 

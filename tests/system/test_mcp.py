@@ -115,7 +115,8 @@ def test_stdio_lists_the_four_tools_with_their_arguments(stdio_results: dict[str
     assert set(tools) == TOOLS
     search_args = set(tools["search"].input_schema["properties"])
     assert search_args == {"question", "as_of", "k", "sources", "date_from", "date_to"}
-    assert set(tools["ask"].input_schema["properties"]) == {"question", "as_of", "options"}
+    ask_args = set(tools["ask"].input_schema["properties"])
+    assert ask_args == {"question", "as_of", "options", "history"}
     assert tools["ask"].description and "refused" in tools["ask"].description
 
 

@@ -19,12 +19,15 @@ def states_nothing(claim: str, question: str, yes_no: bool = False) -> bool:
     question's own or a word about answering ("answer", "question", "passage", "based").
     A claim ending in ':' or '?' introduces or asks, so it asserts nothing either.
     For a yes/no question a declarative restatement *is* an answer ("BYD opened the
-    plant.") and so is a bare "Yes"/"No": only the introducing and asking forms count.
+    plant.") and so is a bare "Yes"/"No", as is a sentence confirming a statement typed as
+    the question: only the introducing and asking forms count there.
     """
     text = claim.strip().rstrip("\"'”’)] ")
     if text.endswith((":", "?")):
         return True
-    if yes_no:
+    if yes_no or not question.rstrip().endswith("?"):
+        # A statement asked as a question ("BYD opened a plant in Szeged") is confirmed,
+        # not restated, by a sentence that says it.
         return False
     new = content_stems(claim) - content_stems(question) - _TALK
     return not new

@@ -43,3 +43,9 @@ def test_a_yes_no_question_is_answered_by_restating_it_or_by_yes() -> None:
     assert not states_nothing("BYD opened a car plant in Szeged.", question, yes_no=True)
     assert not states_nothing("Yes.", question, yes_no=True)
     assert states_nothing("The answer to the question is:", question, yes_no=True)
+
+
+def test_a_statement_typed_as_the_question_is_confirmed_by_saying_it() -> None:
+    statement = "BYD is building its first European car plant in Szeged"
+    assert not states_nothing("BYD is building its first European car plant in Szeged.", statement)
+    assert states_nothing("Here is the answer:", statement)

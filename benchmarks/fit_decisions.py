@@ -11,7 +11,7 @@ measured on both parts and on all of dev, which no fit ever sees. Every question
 as users ask it, without options, ``as_of`` its date, and retrieved with the default
 settings, exactly as the pipeline does.
 
-Six logistic models (scikit-learn, L2, standardised features), fitted in the order the
+Seven logistic models (scikit-learn, L2, standardised features), fitted in the order the
 pipeline applies them (:mod:`assistant.answer.decisions`):
 
 1. ``preselect``: on every candidate sentence, the sentence features without the
@@ -36,6 +36,13 @@ pipeline applies them (:mod:`assistant.answer.decisions`):
    the second and the number of candidates; label: the best candidate is right.
    Threshold: the lowest from 0.5 up whose fit-part accuracy (with a short answer above
    it, the quotes alone below) is within one standard error of the best.
+
+7. ``choice``: on every option of the answerable questions that come with options (the
+   quiz's, in train and dev), the features of
+   :data:`assistant.answer.choices.CHOICE_FEATURES`; label: the option is the gold answer.
+   Threshold on the best option's probability: balanced accuracy on the fit parts'
+   questions with options, after the gate (answerable: the pick is right; unanswerable:
+   nothing is picked).
 
 The sentence model's own threshold decides which sentences are quoted beside the best
 one: the one that maximises answer accuracy plus citation precision on the fit parts.
@@ -62,6 +69,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
+from assistant.answer.choices import CHOICE_FEATURES, clean_choices, option_evidence
 from assistant.answer.claims.dates import parse_published
 from assistant.answer.decisions import LogisticModel
 from assistant.answer.evidence import (
@@ -120,6 +128,7 @@ class Item:
     gold: tuple[str, ...] = ()  # gold and answer-bearing document ids
     evidence_text: tuple[str, ...] = ()  # gold evidence sentences
     as_of: dt.date | None = None  # the question's own date
+    choices: tuple[str, ...] = ()  # the quiz's options, where the set has them
 
     @property
     def key(self) -> str:
@@ -174,6 +183,7 @@ def gather(
                 ),
                 evidence_text=tuple(str(e) for e in q.get("gold_evidence") or []),
                 as_of=parse_published(q.get("as_of_date")),
+                choices=tuple(clean_choices(q.get("choices"))),
             )
         )
     return items
@@ -360,6 +370,73 @@ def fit_span(
     return m, show, figs
 
 
+def fit_choice(
+    items: Sequence[Item],
+    scored: dict[str, list[ScoredSentence]],
+    scorers: dict[str, SupportScorer],
+    pre: LogisticModel,
+    gate: dict[str, bool],
+) -> tuple[LogisticModel, dict[str, Any]]:
+    """Model 7: which option is the answer. Every option of the fit parts' answerable
+    questions with options is a row (label: it is the gold answer). The threshold on the
+    best option's probability is the one that maximises balanced accuracy on the fit
+    parts' questions with options, after the gate (``gate``: it answers): answerable
+    questions count when the pick is right, unanswerable ones when no option is picked."""
+    rows: dict[str, tuple[Item, np.ndarray, np.ndarray]] = {}
+    for it in tqdm(items, desc="options", unit="q", file=sys.stderr):
+        if len(it.choices) < 2:
+            continue
+        found = option_evidence(
+            it.question, it.choices, it.passages, scorers[it.set], scored[it.key], pre
+        )
+        gold = np.array([it.answerable and _option_is(c, it.answer) for c in it.choices])
+        rows[it.key] = (it, found.x, gold)
+    fit = [r for r in rows.values() if r[0].part == "fit" and r[0].set != "dev"]
+    train = [r for r in fit if r[0].answerable and r[2].any()]
+    m = fit_logistic(
+        np.vstack([r[1] for r in train]), np.concatenate([r[2] for r in train]), CHOICE_FEATURES
+    )
+
+    def outcome(r: tuple[Item, np.ndarray, np.ndarray]) -> tuple[float, bool]:
+        p = m.prob(r[1])
+        j = int(np.argmax(p))
+        return (float(p[j]) if gate[r[0].key] else -1.0), bool(r[2][j])
+
+    def score(
+        group: Sequence[tuple[Item, np.ndarray, np.ndarray]], t: float
+    ) -> tuple[float, float]:
+        outs = [(r[0].answerable, *outcome(r)) for r in group]
+        right = [ok and p >= t for a, p, ok in outs if a]
+        refused = [p < t for a, p, _ in outs if not a]
+        return (
+            float(np.mean(right)) if right else 0.0,
+            float(np.mean(refused)) if refused else 1.0,
+        )
+
+    grid = [0.0] + [round(float(t), 3) for t in np.linspace(0.05, 0.95, 19)]
+    best_t = max(grid, key=lambda t: sum(score(fit, t)))
+    m = LogisticModel(m.features, m.mean, m.scale, m.coef, m.intercept, best_t)
+    figs: dict[str, Any] = {}
+    for name in sorted({f"{r[0].set}/{r[0].part}" for r in rows.values()}):
+        group = [r for r in rows.values() if f"{r[0].set}/{r[0].part}" == name]
+        acc, recall = score(group, best_t)
+        acc0, _ = score(group, 0.0)
+        figs[name] = {
+            "questions": len(group),
+            "answerable": sum(1 for r in group if r[0].answerable),
+            "choice_accuracy": round(acc, 3),
+            "choice_accuracy_always_pick": round(acc0, 3),
+            "refusal_recall": round(recall, 3),
+        }
+    return m, figs
+
+
+def _option_is(option: str, gold: str) -> bool:
+    """The option is the gold answer (the same once normalised, or each holds the other)."""
+    a, b = normalise(option), normalise(gold)
+    return bool(a) and (a == b or (contains(option, gold) and contains(gold, option)))
+
+
 def _span_right(span: str, gold: str) -> bool:
     """The span is the gold answer, holds it, or is held by it (three words or more of it,
     or all of a shorter one)."""
@@ -510,7 +587,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", type=Path, default=SHARED / "dev")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--cache", type=Path, help="keep the sentence embeddings here for the next run")
+    ap.add_argument(
+        "--only-choice",
+        action="store_true",
+        help="refit the choice model alone, on the other models already in --out",
+    )
     args = ap.parse_args(argv)
+    if args.only_choice:
+        return refit_choice(args)
     t0 = time.perf_counter()
     scorers: dict[str, SupportScorer] = {}
     items: list[Item] = []
@@ -533,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     figs = figures(items, scored, feats, pre, answerable)
     verdict, verdict_figs = fit_verdict(items)
     span, show, span_figs = fit_span(items, scored, sentence)
+    gate = {it.key: bool(answerable.prob(feats[it.key])[0] >= answerable.threshold) for it in items}
+    choice, choice_figs = fit_choice(items, scored, scorers, pre, gate)
     data = {
         "_comment": "Written by benchmarks/fit_decisions.py; do not edit by hand. "
         "Models: assistant/answer/decisions.py. Figures: 'fit' parts were fitted on, "
@@ -550,17 +636,56 @@ def main(argv: list[str] | None = None) -> int:
             "verdict": verdict.to_dict(),
             "span": span.to_dict(),
             "show": show.to_dict(),
+            "choice": choice.to_dict(),
         },
         "figures": figs,
         "quote_figures": quote_figs,
         "verdict_figures": verdict_figs,
         "span_figures": span_figs,
+        "choice_figures": choice_figs,
     }
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(_table(figs))
     print(_table(quote_figs))
     print(_table(verdict_figs))
     print(_table(span_figs))
+    print(_table(choice_figs))
+    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return 0
+
+
+def refit_choice(args: argparse.Namespace) -> int:
+    """Model 7 alone, on the sets with options, with the other models of ``args.out``
+    (what the full run would give, when those are the full run's)."""
+    t0 = time.perf_counter()
+    data = json.loads(args.out.read_text(encoding="utf-8"))
+    models = {k: LogisticModel.from_dict(v) for k, v in data["models"].items()}
+    pre, sentence, answerable = models["preselect"], models["sentence"], models["answerable"]
+    scorers: dict[str, SupportScorer] = {}
+    items: list[Item] = []
+    for name, path in (("train", args.train), ("dev", args.dev)):
+        items += gather(name, path, scorers, args.cache)
+    items = [it for it in items if len(it.choices) >= 2]
+    scored = {
+        it.key: evidence(it, scorers, pre, sentence)
+        for it in tqdm(items, desc="score", unit="q", file=sys.stderr)
+    }
+    gate = {
+        it.key: bool(
+            answerable.prob(
+                question_features(
+                    analyse_question(it.question), scored[it.key], it.passages, it.as_of
+                )
+            )[0]
+            >= answerable.threshold
+        )
+        for it in items
+    }
+    choice, choice_figs = fit_choice(items, scored, scorers, pre, gate)
+    data["models"]["choice"] = choice.to_dict()
+    data["choice_figures"] = choice_figs
+    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(_table(choice_figs))
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
 

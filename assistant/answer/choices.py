@@ -3,25 +3,21 @@
 A quiz-style question comes with its options ("Which automaker reported a 48% plunge in
 earnings? Honda, Porsche, Toyota or Tesla"). Quoting the best sentence is not enough to
 answer it: the sentence may say "The German government" when the option is "Germany".
-Here every retrieved sentence that mentions an option is scored for the question, and the
-option named by the best such sentence is the answer, cited to that sentence. When no
-retrieved sentence names any option, the documents do not say which option is right.
 
-An option is mentioned when most of its content words occur in the sentence: as the same
-stem, or, for a capitalised word, as a close variant sharing its start ("Germany" and
-"German", "China" and "Chinese", "Britain" and "British"). A sentence naming several
-options is weaker evidence for each of them. A headline frames its article: an option the
-passage's title names counts for its sentences too, a little less than one they name
-themselves. The passage's retrieval rank, which also weighs BM25, the whole passage and
-recency, breaks near-ties between sentences. (Dev-set sweep: title factor 0.7 to 1.0 and
-rank weight 0.05 to 0.1 all gave the same figures; the values are in the middle.)
-
-When no retrieved sentence names any option ("Produce could see price hikes" for the
-option "Fruits and vegetables"), the options are compared with the best evidence
-sentences by meaning: one option must stand out from the others by a clear margin
-(calibrated on the dev set, where answerable questions showed margins of 0.14 and 0.25 and
-questions whose answer is not in the documents 0.07 at most); otherwise the answer is a
-refusal.
+An option is *named* by a sentence to the extent that its content words occur in it: as
+the same stem, or, for a capitalised word, as a close variant sharing its start
+("Germany" and "German", "China" and "Chinese"); words the question itself uses tell
+nothing about which option is meant and are left out. Each option then gets the features
+of :data:`CHOICE_FEATURES`, read off the retrieved sentences and the scored evidence:
+how well the sentences most likely to answer name it, how much of that it shares with the
+other options, whether a headline names it, and how close it is in meaning to the best
+evidence when no sentence names it ("Produce could see price hikes" for the option
+"Fruits and vegetables"). The learned ``choice`` model (:mod:`.decisions`, fitted by
+``benchmarks/fit_decisions.py`` on the quiz options of the training questions) gives each
+option the probability that it is the answer; the most probable one is picked when it
+reaches the model's threshold, and cited to the sentence that names it (or, by meaning,
+to the evidence sentence closest to it). Below the threshold the documents do not say
+which option is right.
 """
 
 from __future__ import annotations
@@ -31,22 +27,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.evidence import ScoredSentence, candidate_sentences
+from assistant.answer.decisions import LogisticModel, model
+from assistant.answer.evidence import ScoredSentence, candidates, cheap_features
 from assistant.answer.extractive import QuoteDraft
+from assistant.answer.features import Candidate
+from assistant.answer.question import analyse_question
 from assistant.answer.sentences import terms, words
 from assistant.answer.support import SupportScorer
 from assistant.types import Passage
 
-SCORED = 12  # option-naming sentences scored with the embedding model, at most
-MIN_COVERAGE = 0.5  # share of an option's content words a sentence must contain
-MIN_SUPPORT = 0.3  # the best option sentence's support for the question, at least
+# "Named" in a model's own sentence (see :func:`option_sentences`): most of the option's
+# content words are there. This is what "names" means, not a weight.
+MIN_COVERAGE = 0.5
+MIN_SUPPORT = 0.3  # what verify.py asks of the question-supporting sentence naming an option
 _PREFIX = 4  # a variant shares at least this many leading letters...
 _SHORT_REST = 3  # ...and the shorter word has at most this many letters after them
 _LONG_REST = 4  # ...and the longer at most this many
-TITLE_FACTOR = 0.8  # an option named only in the passage's title counts this much
-PRIOR_WEIGHT = 0.075  # weight of the passage's retrieval rank (1 / (1 + rank))
 SEMANTIC_EVIDENCE = 5  # best evidence sentences the options are compared with by meaning
-SEMANTIC_MARGIN = 0.10  # the closest option's lead over the next one, at least
+
+CHOICE_FEATURES = (
+    "named_relevance",  # best (coverage x preselect probability) over retrieved sentences
+    "named_p",  # best (coverage x sentence probability) over the scored evidence
+    "named_cover",  # best coverage in any retrieved sentence
+    "title_cover",  # best coverage in a retrieved passage's headline
+    "relevance_share",  # named_relevance as a share of all options' sum
+    "crowding",  # other options' coverage in this option's best sentence
+    "semantic",  # best embedding similarity to the top evidence sentences
+    "semantic_lead",  # ... minus the best other option's
+    "in_question",  # share of the option's words the question uses
+    "rank_prior",  # 1 / (1 + rank) of the passage of its best sentence (0: none)
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,85 @@ class OptionMatcher:
         return out
 
 
+@dataclass(frozen=True)
+class OptionEvidence:
+    """Every option's :data:`CHOICE_FEATURES` row, and for each the sentence that names it
+    best (None: no retrieved sentence names it) and the evidence sentence closest to it."""
+
+    x: np.ndarray  # one row per option
+    named: list[ScoredSentence | None]
+    closest: list[ScoredSentence | None]
+
+
+def option_evidence(
+    question: str,
+    choices: Sequence[str],
+    passages: list[Passage],
+    scorer: SupportScorer,
+    evidence: Sequence[ScoredSentence],
+    pre: LogisticModel | None = None,
+) -> OptionEvidence:
+    """The features of each option (see the module docstring). ``evidence`` is the
+    question's scored evidence, best first; ``pre`` the preselect model (the fit script
+    passes its own)."""
+    matcher = OptionMatcher(question, choices)
+    n = len(matcher.choices)
+    cands = candidates(passages)
+    rel = _relevance(question, cands, passages, pre or model("preselect"))
+    cover = np.array([matcher.coverage(c.text) for c in cands]).reshape(len(cands), n)
+    titles = np.array([matcher.coverage(p.title) for p in passages]).reshape(len(passages), n)
+    top = list(evidence[:SEMANTIC_EVIDENCE])
+    ev_cover = np.array([matcher.coverage(e.text) for e in top]).reshape(len(top), n)
+    ev_p = np.array([e.p for e in top])
+    named_rel = (cover * rel[:, None]).max(axis=0) if cands else np.zeros(n)
+    best = (cover * rel[:, None]).argmax(axis=0) if cands else np.zeros(n, dtype=int)
+    sims = np.zeros((n, len(top)))
+    if top and n:
+        sims = scorer.vectors(list(matcher.choices)) @ scorer.vectors([e.text for e in top]).T
+    semantic = sims.max(axis=1) if top else np.zeros(n)
+    asked = terms(question)
+    rows: list[list[float]] = []
+    named: list[ScoredSentence | None] = []
+    closest: list[ScoredSentence | None] = []
+    for j in range(n):
+        has = bool(cands) and cover[best[j], j] > 0
+        others = [semantic[k] for k in range(n) if k != j]
+        own = terms(matcher.choices[j])
+        rows.append(
+            [
+                named_rel[j],
+                float((ev_cover[:, j] * ev_p).max()) if top else 0.0,
+                float(cover[:, j].max()) if cands else 0.0,
+                float(titles[:, j].max()) if len(passages) else 0.0,
+                named_rel[j] / max(float(named_rel.sum()), 1e-9),
+                float(cover[best[j]].sum() - cover[best[j], j]) if has else 0.0,
+                float(semantic[j]),
+                float(semantic[j] - max(others)) if others else 0.0,
+                len(own & asked) / max(len(own), 1),
+                1.0 / (1 + cands[best[j]].passage) if has else 0.0,
+            ]
+        )
+        if has:
+            c = cands[best[j]]
+            support = float(scorer.score(question, [c.text])[0])
+            named.append(ScoredSentence(c.passage, c.start, c.end, c.text, support))
+        else:
+            named.append(None)
+        closest.append(top[int(np.argmax(sims[j]))] if top else None)
+    x = np.asarray(rows, dtype=np.float64).reshape(n, len(CHOICE_FEATURES))
+    return OptionEvidence(x, named, closest)
+
+
+def _relevance(
+    question: str, cands: list[Candidate], passages: list[Passage], pre: LogisticModel
+) -> np.ndarray:
+    """The preselect model's probability that each candidate states the answer."""
+    if not cands:
+        return np.zeros(0)
+    logits = pre.logits(cheap_features(analyse_question(question), cands, passages)[:, 1:])
+    return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float64)
+
+
 def choose_option(
     question: str,
     choices: Sequence[str],
@@ -116,16 +205,26 @@ def choose_option(
     scorer: SupportScorer,
     evidence: Sequence[ScoredSentence] = (),
 ) -> ChoicePick | None:
-    """The option that the best question-supporting sentence names, or None.
+    """The most probable option by the learned ``choice`` model when it reaches the
+    model's threshold, cited to the sentence that names it; else None.
 
     ``evidence`` are the passages' sentences scored for the question, best first (see
-    :func:`assistant.answer.evidence.best_sentences`); they serve the comparison by meaning when no
-    sentence names an option.
+    :func:`assistant.answer.evidence.best_sentences`).
     """
-    named = _named_choice(question, choices, passages, scorer)
-    if named is None and evidence:
-        return _closest_choice(choices, evidence, scorer)
-    return named
+    choices = clean_choices(choices)
+    if not choices:
+        return None
+    found = option_evidence(question, choices, passages, scorer, evidence)
+    choice = model("choice")
+    p = choice.prob(found.x)
+    j = int(np.argmax(p))
+    if p[j] < choice.threshold:
+        return None
+    named = found.named[j]
+    if named is not None:
+        return ChoicePick(choices[j], named)
+    closest = found.closest[j]
+    return ChoicePick(choices[j], closest, by_meaning=True) if closest is not None else None
 
 
 def choice_draft(pick: ChoicePick) -> QuoteDraft:
@@ -136,59 +235,6 @@ def choice_draft(pick: ChoicePick) -> QuoteDraft:
         short=pick.choice,
         lead_by_meaning=pick.by_meaning,
     )
-
-
-def _closest_choice(
-    choices: Sequence[str], evidence: Sequence[ScoredSentence], scorer: SupportScorer
-) -> ChoicePick | None:
-    """The option closest in meaning to the evidence, when it clearly stands out."""
-    if len(choices) < 2:
-        return None
-    top = list(evidence[:SEMANTIC_EVIDENCE])
-    sims = scorer.vectors(list(choices)) @ scorer.vectors([s.text for s in top]).T
-    best = sims.max(axis=1)
-    order = np.argsort(-best)
-    if best[order[0]] - best[order[1]] < SEMANTIC_MARGIN:
-        return None
-    j = int(order[0])
-    return ChoicePick(choices[j], top[int(np.argmax(sims[j]))], by_meaning=True)
-
-
-def _named_choice(
-    question: str,
-    choices: Sequence[str],
-    passages: list[Passage],
-    scorer: SupportScorer,
-) -> ChoicePick | None:
-    matcher = OptionMatcher(question, choices)
-    rows = []
-    titles = [np.array(matcher.coverage(p.title), dtype=np.float32) for p in passages]
-    for cand in candidate_sentences(passages):
-        cover = np.array(matcher.coverage(cand[3]), dtype=np.float32)
-        cover = np.where(cover >= MIN_COVERAGE, cover, 0.0)
-        title = titles[cand[0]]
-        cover = np.maximum(cover, np.where(title >= MIN_COVERAGE, TITLE_FACTOR * title, 0.0))
-        named = int((cover > 0).sum())
-        if named:
-            # A sentence naming several options vouches less for each.
-            rows.append((cand, cover / named))
-    if not rows:
-        return None
-    lex = scorer.lexical(question, [r[0][3] for r in rows])
-    prior = np.array([1.0 / (1 + r[0][0]) for r in rows], dtype=np.float32)
-    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:SCORED]
-    support = scorer.score(question, [rows[i][0][3] for i in keep], lexical=lex[keep])
-    best: tuple[float, int, int, float] | None = None
-    for s, i in zip(support, keep, strict=True):
-        total = (float(s) + PRIOR_WEIGHT * float(prior[i])) * rows[i][1]
-        j = int(np.argmax(total))
-        if float(s) >= MIN_SUPPORT and (best is None or total[j] > best[0]):
-            best = (float(total[j]), int(i), j, float(s))
-    if best is None:
-        return None
-    _, i, j, score = best
-    cand = rows[i][0]
-    return ChoicePick(matcher.choices[j], ScoredSentence(cand[0], cand[1], cand[2], cand[3], score))
 
 
 def option_sentences(

@@ -13,7 +13,11 @@ The models, in the order the pipeline uses them:
   sentence features without the embedding similarity);
 * ``sentence``: the probability that a sentence states the answer;
 * ``answerable``: the probability that the retrieved documents answer the question; the
-  answer is a refusal below the model's threshold.
+  answer is a refusal below the model's threshold;
+* ``verdict``, ``span`` and ``show``: the yes/no verdict, the short answer and whether it
+  is shown (:mod:`.yesno`, :mod:`.short_answer`);
+* ``choice``: which option of a multiple-choice question is the answer, if any
+  (:mod:`.choices`).
 """
 
 from __future__ import annotations
@@ -83,5 +87,5 @@ def load_decisions() -> dict[str, Any]:
 
 @cache
 def model(name: str) -> LogisticModel:
-    """The fitted model ``name`` ("preselect", "sentence" or "answerable")."""
+    """The fitted model ``name`` (one of those listed in the module docstring)."""
     return LogisticModel.from_dict(load_decisions()["models"][name])

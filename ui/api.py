@@ -77,6 +77,18 @@ class AnswerJSON(TypedDict):
     timings_ms: dict[str, float]
 
 
+class HistoryMessageJSON(TypedDict, total=False):
+    """One earlier turn of ``/ask``'s ``history``: ``role`` and ``content``, and for an
+    answer what ``/ask`` returned of it (its citations keep a follow-up on what was cited)."""
+
+    role: str
+    content: str
+    citations: list[CitationJSON]
+    short_answer: str | None
+    standalone_question: str
+    refused: bool
+
+
 class ChatJSON(TypedDict):
     """``/chat``: the answer and the conversation it was saved in."""
 

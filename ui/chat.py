@@ -15,7 +15,7 @@ import gradio as gr
 
 from assistant import Answer, Assistant, Conversation, EvchatError, log_unexpected
 from ui import answer_view, cited_page, forms
-from ui.api import AnswerJSON, endpoint, failure, refusal
+from ui.api import AnswerJSON, HistoryMessageJSON, endpoint, failure, refusal
 from ui.collections import CollectionBots
 from ui.feedback import FeedbackPanel, build_feedback_panel
 from ui.history import HistorySidebar, build_sidebar, user_of
@@ -219,7 +219,7 @@ class ChatHandlers:
         as_of: str = "",
         options: str = "",
         collection: str = "",
-        history: list[dict[str, Any]] | None = None,
+        history: list[HistoryMessageJSON] | None = None,
     ) -> AnswerJSON:
         """Answer a question from the indexed documents; returns the Answer as JSON.
 
@@ -232,7 +232,7 @@ class ChatHandlers:
         try:
             answer = self.bots.get(collection or None).ask(
                 question,
-                history=history or None,
+                history=cast(list[dict[str, Any]], history) or None,
                 as_of=forms.date_or_none(as_of, "'as of' date"),
                 choices=forms.option_lines(options),
             )

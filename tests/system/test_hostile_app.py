@@ -160,7 +160,8 @@ def test_a_taken_name_is_kept_beside_the_old_document_or_replaces_it(
 
 
 def ask_raw(http: httpx.Client, *data: object) -> tuple[str, dict[str, object] | list[object]]:
-    """Call /ask over Gradio's REST API with JSON as a browser sends it (lone surrogates
+    """Call /ask over Gradio's REST API with JSON as a browser sends it, every input given
+    (Gradio's REST API fills in no defaults; lone surrogates
     travel as \\ud800 escapes); (event, payload) of the result."""
     body = json.dumps({"data": list(data)})  # ensure_ascii: surrogates stay escapes
     headers = {"content-type": "application/json"}
@@ -175,16 +176,17 @@ def test_questions_with_lone_surrogates_are_answered_and_bad_input_is_one_senten
     app: App,
 ) -> None:
     with app.http() as http:
-        event, payload = ask_raw(http, "Where did Zephyr Cells open a plant \ud800?", "", "", "")
+        question = "Where did Zephyr Cells open a plant \ud800?"
+        event, payload = ask_raw(http, question, "", "", "", None)
         assert event == "complete", payload
         answer = payload[0]  # type: ignore[index]
-        assert "Lyon" in answer["answer"] and "\ufffd" in answer["standalone_question"]
-        event, payload = ask_raw(http, "Which plant?", "2024-01-01; DROP TABLE x", "", "")
+        assert "Lyon" in answer["answer"] and "\ufffd" in answer["standalone_question"], answer
+        event, payload = ask_raw(http, "Which plant?", "2024-01-01; DROP TABLE x", "", "", None)
         assert event == "error"
         assert payload["error"] == (  # type: ignore[call-overload]
             "The 'as of' date '2024-01-01; DROP TABLE x' is not a date of the form YYYY-MM-DD."
         )
-        event, payload = ask_raw(http, 42, "", "", "")
+        event, payload = ask_raw(http, 42, "", "", "", None)
         assert (event, payload["error"]) == ("error", "Please type a question.")  # type: ignore[call-overload]
 
 

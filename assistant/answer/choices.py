@@ -194,8 +194,7 @@ def _relevance(
     """The preselect model's probability that each candidate states the answer."""
     if not cands:
         return np.zeros(0)
-    logits = pre.logits(cheap_features(analyse_question(question), cands, passages)[:, 1:])
-    return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float64)
+    return pre.prob(cheap_features(analyse_question(question), cands, passages)[:, 1:])
 
 
 def choose_option(

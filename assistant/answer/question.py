@@ -31,9 +31,14 @@ _ASKS_MONEY = re.compile(
     r"spent|funding|raised?|valu\w+|revenue|profit|loss|sales|fine|fined|budget|deal)\b",
     re.IGNORECASE,
 )
+_AUX = r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)"
+_WH_CLAUSE = r",\s*(?:who|whom|whose|what|which|where|why|how)\b"
 _YES_NO = re.compile(
     r"^\s*(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
-    r"|,\s*(?:is|was|are|were)\s+there\b|\bis\s+there\s+(?:any\s+)?(?:consistency|a difference)",
+    r"|,\s*(?:is|was|are|were)\s+there\b|\bis\s+there\s+(?:any\s+)?(?:consistency|a difference)"
+    # "After A reported X, did B agree …?": a scene-setting clause, then the yes/no question
+    rf"|^\s*(?:after|before|between|following|given|since|considering|based on|in light of"
+    rf"|when)\b(?:(?!{_WH_CLAUSE})[^?])*?,['\"’”]?\s*{_AUX}\b(?![^?]*{_WH_CLAUSE})",
     re.IGNORECASE,
 )
 # (phrase, days back from the reference date); the first phrase found in the question wins.

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.claims.dates import extract_dates, parse_published
+from assistant.answer.claims.lexicon import VERDICT_FORMS, VERDICT_WORDS
 from assistant.answer.decisions import model
 from assistant.answer.evidence import (
     PRESELECT,
@@ -45,9 +46,13 @@ from assistant.types import Passage
 
 EVIDENCE_FLOOR = 0.25  # a part has evidence at all from here (its source says something)
 _ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to)\b", re.IGNORECASE)
-_SAME = re.compile(r"\b(consisten\w*|similar\w*|the same|agree\w*|align\w*)\b", re.IGNORECASE)
-_DIFFERENT = re.compile(r"\b(differen\w*|differ|contrast\w*|diverg\w*)\b", re.IGNORECASE)
-_ALTERNATIVE = re.compile(r",?\s+or\s+(?:do|does|did|are|is|were)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z]+")
+_COMPARES = re.compile(r"^\s*between\b|\bchang(?:e|ed|es|ing)\b|\bremain(?:ed|s)?\b", re.I)
+# a verb in the past ("mentioned", "crashed", "reported"): the order word leads a clause
+_CLAUSE_VERB = re.compile(r"\b[a-z]{3,}ed\b|\b(?:said|began|won|lost|made|took|met)\b")
+_CLAUSE_WORDS = 8  # how far after the order word its clause's verb may come
+_CHOICE_OF_TWO = re.compile(r"\b([a-z]+)\s+or\s+([a-z]+)\b")
+_ALTERNATIVE = re.compile(r",?\s+or\s+(?:do|does|did|are|is|were|has|have)\b", re.IGNORECASE)
 _SPLIT = re.compile(
     r",?\s+(?:while|whereas|and\s+(?=(?:the\s+)?(?:article|report)|(?:does|did)\b)|but)\s+"
     r"|\s+(?:compared (?:to|with)|in a similar way to how|as opposed to)\s+",
@@ -107,6 +112,8 @@ def question_parts(
     all_sources = sources_of(question)
     order = asks_order(question)
     pieces = _ORDER.split(question, maxsplit=1)[::2] if order else None
+    if pieces:  # "… before or after B reported …": the second part is what B reported
+        pieces[1] = re.sub(r"^\s*or\s+(?:before|after)\b", "", pieces[1], flags=re.I)
     parts = [
         _with_evidence(Part(p, sources_of(p) or ()), passages, scorer)
         for p in pieces or split_parts(question, all_sources)
@@ -134,10 +141,19 @@ def yes_no_draft(
 
 def asks_order(question: str) -> str | None:
     """ "before"/"after" when the question asks which came first ("Did A report … before
-    B …?"); None for a leading "After A reported …, was there …" that only sets the scene."""
+    B …?", "… before lithium prices crashed?"): the order word leads a clause with a verb
+    of its own. None for a leading "After A reported …, was there …" that only sets the
+    scene, for an order word that dates a part ("improved after a 1-4 start", "the report
+    after October 2"), and for a question about consistency or change ("Between A and B,
+    was there …?", "inconsistent after …"), unless it offers "before or after"."""
     m = _ORDER.search(question)
     if m is None or re.match(r"\s*(?:after|before|prior to)\b", question, re.IGNORECASE):
         return None
+    if verdict_forms(question) != ("Before", "After"):
+        if asked_verdicts(question) or _COMPARES.search(question):
+            return None
+        if not _CLAUSE_VERB.search(" ".join(question[m.end() :].split()[:_CLAUSE_WORDS])):
+            return None
     return m.group(1).lower()
 
 
@@ -147,8 +163,9 @@ VERDICT_FEATURES = (
     "max_support",
     "polarity_mismatch",  # share of parts whose evidence and claim differ in negation
     "question_negated",  # "Was there no change …?"
-    "asks_same",  # consistency, similarity, agreement
-    "asks_different",
+    "asks_same",  # only consistency, similarity, agreement (claims.lexicon.VERDICT_WORDS)
+    "asks_different",  # only inconsistency, difference, disagreement
+    "asks_either",  # both ("agree or disagree", "the same, or do they differ?")
     "numbers_differ",  # +1 the parts' evidence states different numbers, -1 the same, 0
     "asks_order_undated",  # an order question whose dates could not be read
     "parts",  # number of parts / 4
@@ -168,6 +185,7 @@ def verdict_features(
         if p.evidence is not None
     ]
     differ = _difference_verdict(parts)
+    asked = asked_verdicts(question)
     docs = {passages[p.evidence.passage].doc_id for p in with_evidence if p.evidence is not None}
     return [
         min(support),
@@ -175,8 +193,9 @@ def verdict_features(
         max(support),
         float(np.mean(mismatch)) if mismatch else 0.0,
         float(bool(_NEGATION.search(question))),
-        float(bool(_SAME.search(question))),
-        float(bool(_DIFFERENT.search(question))),
+        float(asked == {True}),
+        float(asked == {False}),
+        float(asked == {True, False}),
         {"Yes — ": 1.0, "No — ": -1.0}.get(differ or "", 0.0),
         float(order is not None),
         len(parts) / 4.0,
@@ -190,14 +209,39 @@ def _verdict(
     """The dates decide an order question when both parts have one; otherwise the
     learned ``verdict`` model (:mod:`.decisions`) does, from :func:`verdict_features`."""
     if order and len(parts) >= 2:
-        lead = _order_verdict(order, parts, passages)
+        lead = _order_verdict(order, parts, passages, verdict_forms(question))
         if lead is not None:
             return lead
     m = model("verdict")
     yes = float(m.prob(np.asarray(verdict_features(question, order, parts, passages)))[0])
-    if _SAME.search(question) and _ALTERNATIVE.search(question):
-        return "Similar — " if yes >= m.threshold else "Different — "
-    return "Yes — " if yes >= m.threshold else "No — "
+    words = verdict_forms(question) or ("Yes", "No")
+    return f"{words[0] if yes >= m.threshold else words[1]} — "
+
+
+def asked_verdicts(question: str) -> set[bool]:
+    """The verdicts the question's comparison words stand for: {True} for "was there
+    consistency …?", {False} for "… inconsistency …?", both for "agree or disagree"."""
+    return {VERDICT_WORDS[w] for w in _WORD.findall(question.lower()) if w in VERDICT_WORDS}
+
+
+def verdict_forms(question: str) -> tuple[str, str] | None:
+    """The words the question offers for its answer, the agreeing one first: ("Agree",
+    "Disagree") for "did B agree or disagree …?", ("Before", "After") for "… before or
+    after …?", ("Similar", "Different") for "…, or do they differ?"; None: yes or no."""
+    for a, b in _CHOICE_OF_TWO.findall(question.lower()):
+        if {a, b} == {"before", "after"}:
+            return ("Before", "After")
+        if a in VERDICT_WORDS and b in VERDICT_WORDS and VERDICT_WORDS[a] != VERDICT_WORDS[b]:
+            same, other = (a, b) if VERDICT_WORDS[a] else (b, a)
+            return (same.capitalize(), other.capitalize())
+    if _ALTERNATIVE.search(question):  # "do both agree …, or do they present …?"
+        same = [w for w in _WORD.findall(question.lower()) if VERDICT_WORDS.get(w)]
+        if same:
+            return next(
+                (f for stem, f in VERDICT_FORMS.items() if same[0].startswith(stem)),
+                ("Similar", "Different"),
+            )
+    return None
 
 
 def _with_evidence(part: Part, passages: list[Passage], scorer: SupportScorer) -> Part:
@@ -233,7 +277,9 @@ def _difference_verdict(parts: Sequence[Part]) -> str | None:
     return "No — " if numbers[0] & numbers[1] else "Yes — "
 
 
-def _order_verdict(word: str, parts: Sequence[Part], passages: list[Passage]) -> str | None:
+def _order_verdict(
+    word: str, parts: Sequence[Part], passages: list[Passage], forms: tuple[str, str] | None
+) -> str | None:
     """Which part came first: by the dates its evidence states for it, or, for a part about
     a report, by its document's publication date (see :func:`part_date`)."""
     first, second = parts[0], parts[1]
@@ -246,13 +292,11 @@ def _order_verdict(word: str, parts: Sequence[Part], passages: list[Passage]) ->
     earlier = dates[0][0][:n] < dates[1][0][:n]
     yes = earlier if word in ("before", "earlier than", "prior to") else not earlier
     relation = "came before" if earlier else "came after"
+    verdict = ("Yes" if yes else "No") if forms is None else forms[0 if earlier else 1]
     labels = [_label(first, passages, True), _label(second, passages, False)]
     if not dates[0][1].startswith("published"):  # dated by what the sentences state
         labels = [f"what {labels[0].removeprefix('the article ')} reports", labels[1]]
-    return (
-        f"{'Yes' if yes else 'No'} — {labels[0]} ({dates[0][1]}) "
-        f"{relation} {labels[1]} ({dates[1][1]}): "
-    )
+    return f"{verdict} — {labels[0]} ({dates[0][1]}) {relation} {labels[1]} ({dates[1][1]}): "
 
 
 _REPORTING = re.compile(

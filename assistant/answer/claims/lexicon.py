@@ -513,6 +513,34 @@ LEXICAL_NEGATIVES = frozenset(
     "deni deny reject refus refuse declin fail halt cancel scrap abandon drop lack absent "
     "oppos ban block".split()
 )
+# The words a comparison asks its verdict in, each with the verdict it stands for: "was
+# there consistency …?" is answered yes when the parts agree, "was there inconsistency …?"
+# no. A question offering two of opposite verdicts ("agree or disagree") is answered with
+# the word it chose.
+VERDICT_WORDS: dict[str, bool] = {
+    **dict.fromkeys(
+        """
+        consistent consistency consistently agree agrees agreed agreement similar similarly
+        similarity same align aligns aligned alignment match matches matched uniform
+        """.split(),
+        True,
+    ),
+    **dict.fromkeys(
+        """
+        inconsistent inconsistency inconsistently disagree disagrees disagreed disagreement
+        different differently difference differ differs differed contrast contrasts
+        contrasting contradict contradicts contradicted contradiction diverge diverges
+        diverged divergent
+        """.split(),
+        False,
+    ),
+}
+# The answer words of a question that asks "…, or do they differ?" after its first agreeing
+# verdict word (by stem); any other is answered "Similar" or "Different".
+VERDICT_FORMS: dict[str, tuple[str, str]] = {
+    "consisten": ("Consistent", "Inconsistent"),
+    "agree": ("Agree", "Disagree"),
+}
 AUXILIARIES = frozenset(
     "do does did is are was were be been will would can could shall should may might must has "
     "have had".split()

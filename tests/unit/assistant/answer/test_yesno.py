@@ -7,7 +7,14 @@ import pytest
 from assistant import Assistant
 from assistant.answer.evidence import ScoredSentence
 from assistant.answer.question import is_yes_no
-from assistant.answer.yesno import Part, asks_order, part_date, split_parts
+from assistant.answer.yesno import (
+    Part,
+    asked_verdicts,
+    asks_order,
+    part_date,
+    split_parts,
+    verdict_forms,
+)
 from assistant.types import Passage
 
 
@@ -19,15 +26,61 @@ from assistant.types import Passage
         ("Did Northvolt file for Chapter 11 after lithium prices crashed?", True),
         ("Which automaker joined Ionna?", False),
         ("Where has BYD run a bus factory?", False),
+        ("After A reported X on May 1, did B agree or disagree on Y?", True),
+        ("Between the article from A and the one from B, has X remained consistent?", True),
+        ("Considering A's article and B's report, which company, known for X, is Y?", False),
+        ("After the strike ended, which carmaker, as Reuters said, was first to reopen?", False),
     ],
 )
 def test_is_yes_no(question: str, expected: bool) -> None:
     assert is_yes_no(question) is expected
 
 
+@pytest.mark.parametrize(
+    ("question", "forms", "asked"),
+    [
+        ("After A reported X, did B agree or disagree on Y?", ("Agree", "Disagree"), {True, False}),
+        ("Has X remained consistent or inconsistent?", ("Consistent", "Inconsistent"),
+         {True, False}),
+        ("Do A and B both agree that X, or do they present different Y?", ("Agree", "Disagree"),
+         {True, False}),
+        ("Has X remained consistent with B, or has there been a change?",
+         ("Consistent", "Inconsistent"), {True}),
+        ("Do A and B report the same, or do they differ?", ("Similar", "Different"), {True, False}),
+        ("Was X reported by A before or after B reported Y?", ("Before", "After"), set()),
+        ("Was there inconsistency in the portrayal of X?", None, {False}),
+        ("Was there consistency in the portrayal of X?", None, {True}),
+        ("Did A report X before B reported Y?", None, set()),
+    ],
+)  # fmt: skip
+def test_a_verdict_is_said_in_the_words_the_question_offers(
+    question: str, forms: tuple[str, str] | None, asked: set[bool]
+) -> None:
+    assert verdict_forms(question) == forms
+    assert asked_verdicts(question) == asked
+
+
 def test_leading_after_clause_is_not_an_order_question() -> None:
     assert asks_order("Did A report X before B reported Y?") == "before"
     assert asks_order("After A reported X on May 1, was there consistency in Y?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "order"),
+    [
+        ("Did Northvolt file for Chapter 11 before lithium prices crashed?", "before"),
+        ("Was X reported by A before or after B reported on Y?", "before"),
+        ("Did A credit the team's improved form after a 1-4 start to its new coach?", None),
+        ("Did A and B both say the firms were launched after a significant event?", None),
+        ("Was there inconsistency in A's portrayal of X after B reported Y?", None),
+        ("Between A's report after October 2 and B's report, was there consistency?", None),
+        ("Has A's focus on X changed after B mentioned Y?", None),
+    ],
+)
+def test_an_order_word_asks_which_came_first_only_when_it_leads_a_clause(
+    question: str, order: str | None
+) -> None:
+    assert asks_order(question) == order
 
 
 def test_comparison_is_cut_into_one_part_per_claim() -> None:

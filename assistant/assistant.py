@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answer.condense import Message
 from assistant.answer.pipeline import AnswerPipeline, Request
 from assistant.answer.retrieve import Filters, Retriever
+from assistant.errors import DocumentFileError
 from assistant.feeds import Feeds
 from assistant.inputs import (
     check_answerer,
@@ -36,7 +37,6 @@ from assistant.prompts import PromptSet
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, final_answer
 from index.embed.factory import ArrayEmbedder, make_embedder
-from assistant.errors import DocumentFileError
 from index.errors import EvchatError
 from index.ingest.pipeline import delete_documents, reindex
 from index.sources.watch import FolderWatcher, WatchBatch
@@ -386,12 +386,13 @@ class Assistant:
         try:
             path = Path(origin).resolve()
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
-            raise DocumentFileError(f"The file of {doc_id!r} cannot be read (a link loop).") from None
+            raise DocumentFileError(f"The file of {doc_id!r} in {where} is a link loop.") from None
         if not path.is_relative_to(uploads):
-            inside = Path(os.path.abspath(origin)).is_relative_to(os.path.abspath(self.uploads_dir))
+            named = Path(os.path.abspath(origin))  # where it was read, links not followed
+            linked = any(named.is_relative_to(u) for u in (uploads, self.uploads_dir.absolute()))
             why = (
                 "its file in the uploads is a link to a file outside them"
-                if inside or Path(os.path.abspath(origin)).is_relative_to(uploads)
+                if linked
                 else "it was indexed from a folder outside the collection's uploads"
             )
             raise DocumentFileError(f"{doc_id!r} cannot be opened from {where}: {why}.")

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import gradio as gr
 
-from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError, FailedFile
+from assistant import SUPPORTED_EXTENSIONS, Assistant, DocumentInfo, EvchatError, FailedFile
 from ui import open_document
 from ui import render as ui
 from ui.api import IndexReportJSON, StatsJSON, failure, refusal, typed_json
@@ -64,13 +64,7 @@ class DocumentViews:
             docs = bot.documents()
         except Exception:
             return []
-        return [
-            [
-                d.doc_id, d.title, d.published_at or "undated", d.date_from or "", d.source,
-                d.chunks, open_document.markdown_link(bot, d.doc_id),
-            ]  # fmt: skip
-            for d in docs
-        ]
+        return [_row(bot, d) for d in docs]
 
     def doc_choices(self, collection: str | None = None) -> list[tuple[str, str]]:
         """(label, doc id) pairs for the delete selector."""
@@ -122,6 +116,12 @@ class DocumentViews:
             self.stats_markdown(collection),
             gr.update(choices=self.sources(collection)),
         )
+
+
+def _row(bot: Assistant, d: DocumentInfo) -> list[Any]:
+    date = d.published_at or "undated"
+    link = open_document.markdown_link(bot, d.doc_id, d.url)
+    return [d.doc_id, d.title, date, d.date_from or "", d.source, d.chunks, link]
 
 
 def build_documents_tab(views: DocumentViews) -> DocumentsTab:

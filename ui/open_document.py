@@ -1,4 +1,4 @@
-""""Open the document": a cited source's original file, served behind the app's login.
+"""The "Open the document" link: a cited source's original file, behind the app's login.
 
 Each source in the panel beside the chat (and each row of the Documents tab) links to
 ``/evchat/document?collection=…&doc=…``, a route mounted on Gradio's own FastAPI app
@@ -86,11 +86,15 @@ def control(bot: Assistant) -> Callable[[Citation], str]:
     return view
 
 
-def markdown_link(bot: Assistant, doc_id: str) -> str:
-    """The Documents tab's cell: a Markdown link to the file, or "" when there is none."""
-    if bot.document_file(doc_id) is None:
-        return ""
-    return f"[{LABEL}]({href(bot.collection_name, doc_id)})"
+def markdown_link(bot: Assistant, doc_id: str, url: str | None = None) -> str:
+    """The Documents tab's cell: a Markdown link to the file, else to the article's
+    address, else "" (the panel's line says why; the table has no room for it)."""
+    if bot.document_file(doc_id) is not None:
+        return f"[{LABEL}]({href(bot.collection_name, doc_id)})"
+    safe = render.safe_url(url)
+    if safe:
+        return f"[Open the article]({safe.replace('(', '%28').replace(')', '%29')})"
+    return ""
 
 
 async def logged_in(request: Request) -> bool:

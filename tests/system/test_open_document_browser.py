@@ -1,4 +1,4 @@
-""" "Open the document" in a real browser, behind the app's login (``auth_app``).
+"""The "Open the document" link in a real browser, behind the app's login (``auth_app``).
 
 Uploads a generated PDF report and a Word file through the Documents tab, asks a question
 answered from the report, clicks "Open the document" under the citation and checks that

@@ -39,6 +39,7 @@ from ui.documents import (
     wire_documents_tab,
 )
 from ui.feeds import FeedHandlers, build_feeds_panel, wire_feeds_panel
+from ui.open_document import document_route
 from ui.workspace import Workspace, wire_workspace
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -158,7 +159,8 @@ def main(settings: Settings | None = None) -> None:
         ),
         show_error=False,
         max_file_size=int(web.upload_max_mb * 1024 * 1024),
-        app_kwargs={"middleware": middleware},
+        # "Open the document": a route of Gradio's own app, behind the same login.
+        app_kwargs={"middleware": middleware, "routes": [document_route(assistant)]},
         **launch,
     )
 

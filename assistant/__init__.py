@@ -30,6 +30,7 @@ from assistant.conversations.export import to_markdown as conversation_to_markdo
 from assistant.credentials import parse_credentials
 from assistant.errors import (
     BadInputError,
+    DocumentFileError,
     EvchatError,
     HistoryUnavailableError,
     LLMError,
@@ -57,6 +58,7 @@ __all__ = [
     "Conversation",
     "ConversationInfo",
     "Conversations",
+    "DocumentFileError",
     "DocumentInfo",
     "EvchatError",
     "FailedFile",

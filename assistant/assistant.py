@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answer.condense import Message
 from assistant.answer.pipeline import AnswerPipeline, Request
 from assistant.answer.retrieve import Filters, Retriever
+from assistant.errors import DocumentFileError
 from assistant.feeds import Feeds
 from assistant.inputs import (
     check_answerer,
@@ -62,6 +64,7 @@ class DocumentInfo:
     chunks: int
     indexed_at: float
     date_from: str | None = None  # where the date was read: "front matter", "file name", …
+    url: str | None = None  # the article's address, for a document read from the web
 
 
 @dataclass(frozen=True)
@@ -342,25 +345,63 @@ class Assistant:
         docs = self.retriever().documents().values()
         infos = [
             DocumentInfo(
-                d.doc_id, d.title, d.source, d.published_at, d.n_chunks, d.indexed_at, d.date_from
+                d.doc_id,
+                d.title,
+                d.source,
+                d.published_at,
+                d.n_chunks,
+                d.indexed_at,
+                d.date_from,
+                d.url,
             )
             for d in docs
         ]
         return sorted(infos, key=lambda d: (d.published_at or "", d.doc_id), reverse=True)
 
     def document_file(self, doc_id: str) -> Path | None:
-        """The file an indexed document was read from, only when it lies inside this
-        collection's uploads folder (``uploads_dir``) and still exists; else None. What the
-        web app may show of a document is never a file outside its uploads."""
-        record = self.retriever().documents().get(doc_id)
-        if record is None or not record.origin:
+        """:meth:`document_path`, or None where it refuses."""
+        try:
+            return self.document_path(doc_id)
+        except DocumentFileError:
             return None
+
+    def document_path(self, doc_id: str) -> Path:
+        """The file an indexed document was read from, only when it lies inside this
+        collection's uploads folder (``uploads_dir``), links resolved, and still exists.
+
+        What the web app may show or serve of a document is never a file outside its
+        collection's uploads: any other case raises :class:`DocumentFileError` saying
+        which (no such document, a web article, a file indexed from elsewhere or a link
+        pointing out of the uploads, a file deleted since it was indexed).
+        """
+        where = f"collection {self.collection_name!r}"
+        record = self.retriever().documents().get(doc_id)
+        if record is None:
+            raise DocumentFileError(f"No document {doc_id!r} in {where}.")
+        origin = record.origin or ""
+        if origin.lower().startswith(("http://", "https://")) or not origin:
+            link = f": open its link instead, {record.url}" if record.url else ""
+            raise DocumentFileError(f"{doc_id!r} is a web article with no file in {where}{link}.")
         uploads = self.uploads_dir.resolve()
         try:
-            path = Path(record.origin).resolve()
+            path = Path(origin).resolve()
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11
-            return None
-        return path if path.is_relative_to(uploads) and path.is_file() else None
+            raise DocumentFileError(f"The file of {doc_id!r} in {where} is a link loop.") from None
+        if not path.is_relative_to(uploads):
+            named = Path(os.path.abspath(origin))  # where it was read, links not followed
+            linked = any(named.is_relative_to(u) for u in (uploads, self.uploads_dir.absolute()))
+            why = (
+                "its file in the uploads is a link to a file outside them"
+                if linked
+                else "it was indexed from a folder outside the collection's uploads"
+            )
+            raise DocumentFileError(f"{doc_id!r} cannot be opened from {where}: {why}.")
+        if not path.is_file():
+            raise DocumentFileError(
+                f"The file of {doc_id!r} is no longer in the uploads of {where} "
+                "(deleted since it was indexed)."
+            )
+        return path
 
     def stats(self) -> Stats:
         """Documents, chunks, collection, model, store location and last indexing time."""

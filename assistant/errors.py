@@ -13,6 +13,7 @@ from index.errors import (
 
 __all__ = [
     "BadInputError",
+    "DocumentFileError",
     "EvchatError",
     "HistoryUnavailableError",
     "LLMError",
@@ -40,3 +41,9 @@ class HistoryUnavailableError(EvchatError):
     Answers do not depend on it: a conversation keeps answering and says, in one line,
     that its turns are not being saved.
     """
+
+
+class DocumentFileError(EvchatError):
+    """A document's original file cannot be handed out: the id is unknown, the document
+    is a web article, its file lies outside the collection's uploads (a link pointing out
+    of them included), or the file is gone. The message says which, in one line."""

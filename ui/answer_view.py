@@ -28,6 +28,16 @@ PANEL_HINT = (
 )
 
 
+def joined(*views: PageView) -> PageView:
+    """One view of a citation made of several, in order (the "Open the document" link,
+    then the cited page)."""
+
+    def view(c: Citation) -> str:
+        return "".join(v(c) for v in views)
+
+    return view
+
+
 def bubble(answer: Answer, turn: int, question: str | None = None) -> str:
     """The chat bubble of answer number ``turn``: the answer, its markers as links."""
     html = render.render_answer(answer, question)

@@ -14,7 +14,7 @@ from typing import Any, cast
 import gradio as gr
 
 from assistant import Answer, Assistant, Conversation, EvchatError, log_unexpected
-from ui import answer_view, cited_page, forms
+from ui import answer_view, cited_page, forms, open_document
 from ui.api import AnswerJSON, HistoryMessageJSON, endpoint, failure, refusal
 from ui.collections import CollectionBots
 from ui.feedback import FeedbackPanel, build_feedback_panel
@@ -210,8 +210,9 @@ class ChatHandlers:
         chat[-1] = {"role": "assistant", "content": answer_view.bubble(final, turn, question)}
         if session.save_error:
             gr.Warning(session.save_error)
-        pages = cited_page.viewer(session.bot)
-        return chat, answer_view.panel(session.turns, turn, pages), session, ""
+        bot = session.bot
+        view = answer_view.joined(open_document.control(bot), cited_page.viewer(bot))
+        return chat, answer_view.panel(session.turns, turn, view), session, ""
 
     def api_ask(
         self,

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 import gradio as gr
 
-from assistant import SUPPORTED_EXTENSIONS, Assistant, EvchatError, FailedFile
+from assistant import SUPPORTED_EXTENSIONS, Assistant, DocumentInfo, EvchatError, FailedFile
+from ui import open_document
 from ui import render as ui
 from ui.api import IndexReportJSON, StatsJSON, failure, refusal, typed_json
 from ui.uploads import KEEP_BOTH, REPLACE, UploadStager
@@ -56,15 +57,14 @@ class DocumentViews:
 
     def rows(self, collection: str | None = None) -> list[list[Any]]:
         """One table row per document; "date from" says where its date was read (front
-        matter, a "Published" line, the file name …), so a wrong guess can be seen."""
+        matter, a "Published" line, the file name …), so a wrong guess can be seen; "file"
+        links the original file when the collection's uploads hold it."""
+        bot = self._bot(collection)
         try:
-            docs = self._bot(collection).documents()
+            docs = bot.documents()
         except Exception:
             return []
-        return [
-            [d.doc_id, d.title, d.published_at or "undated", d.date_from or "", d.source, d.chunks]
-            for d in docs
-        ]
+        return [_row(bot, d) for d in docs]
 
     def doc_choices(self, collection: str | None = None) -> list[tuple[str, str]]:
         """(label, doc id) pairs for the delete selector."""
@@ -118,6 +118,12 @@ class DocumentViews:
         )
 
 
+def _row(bot: Assistant, d: DocumentInfo) -> list[Any]:
+    date = d.published_at or "undated"
+    link = open_document.markdown_link(bot, d.doc_id, d.url)
+    return [d.doc_id, d.title, date, d.date_from or "", d.source, d.chunks, link]
+
+
 def build_documents_tab(views: DocumentViews) -> DocumentsTab:
     """Lay out the Documents tab (call inside an open ``gr.Tab``)."""
     upload = gr.File(file_count="multiple", label="Upload documents", elem_id="upload")
@@ -133,12 +139,13 @@ def build_documents_tab(views: DocumentViews) -> DocumentsTab:
     stats_md = gr.Markdown(views.stats_markdown(), elem_id="stats")
     docs_table = gr.Dataframe(
         value=views.rows(),
-        headers=["doc id", "title", "date", "date from", "source", "chunks"],
+        headers=["doc id", "title", "date", "date from", "source", "chunks", "file"],
+        datatype=["str", "str", "str", "str", "str", "number", "markdown"],
         interactive=False,
         label="Indexed documents",
         wrap=True,
         max_height=420,
-        column_widths=["24%", "34%", "11%", "11%", "13%", "7%"],
+        column_widths=["22%", "30%", "10%", "10%", "12%", "6%", "10%"],
         elem_id="docs-table",
     )
     with gr.Row():

@@ -20,7 +20,7 @@ from typing import Any, cast
 import gradio as gr
 
 from assistant import Conversation, EvchatError, HistoryUnavailableError
-from ui import answer_view, forms
+from ui import answer_view, forms, open_document
 from ui.api import (
     AnswerJSON,
     ChatJSON,
@@ -128,14 +128,17 @@ class HistoryHandlers:
             gr.Warning(str(e))
             return (gr.update(),) * 8
         collection = chat.collection
-        if collection not in self.bots.names():
+        opener = None
+        if collection in self.bots.names():
+            opener = open_document.control(self.bots.get(collection))
+        else:
             gr.Warning(f"This conversation's collection {collection!r} no longer exists.")
             collection = current
         chatbot = gr.update(
             value=answer_view.messages(chat.turns),
             feedback_value=answer_view.feedback_values(chat.turns),
         )
-        panel = answer_view.panel(chat.turns)
+        panel = answer_view.panel(chat.turns, page_view=opener)
         return (chat, chatbot, panel, collection, chat.title, *export_files(chat), "")
 
     def reopen(

@@ -28,6 +28,9 @@ def test_the_sidebar_lists_only_the_logged_in_users_conversations(
     opened = handlers.open(chat.id, "evchat", gr.Request(username=user))
     assert opened[0].id == chat.id and opened[3] == "evchat"
     assert 'href="#src-1-1"' in opened[1]["value"][1]["content"]
+    # Its sources say whether their documents can be opened (indexed here from a folder
+    # outside the uploads: no file to open, and why).
+    assert 'class="open-doc none"' in opened[2] and "indexed from a folder outside" in opened[2]
     assert handlers.open(chat.id, "evchat", gr.Request(username="intruder"))[0] == gr.update()
 
 

@@ -33,13 +33,10 @@ import numpy as np
 from assistant.answer.claims.dates import extract_dates, parse_published
 from assistant.answer.claims.lexicon import VERDICT_FORMS, VERDICT_WORDS
 from assistant.answer.decisions import model
-from assistant.answer.evidence import (
-    PRESELECT,
-    ScoredSentence,
-    candidate_sentences,
-    unique_sentences,
-)
+from assistant.answer.evidence import ScoredSentence, candidates, cheap_features, preselect
 from assistant.answer.extractive import QuoteDraft
+from assistant.answer.features import SENTENCE_FEATURES
+from assistant.answer.question import analyse_question
 from assistant.answer.spans import DATE, NUMBER, find_spans
 from assistant.answer.support import SupportScorer
 from assistant.types import Passage
@@ -246,21 +243,22 @@ def verdict_forms(question: str) -> tuple[str, str] | None:
 
 def _with_evidence(part: Part, passages: list[Passage], scorer: SupportScorer) -> Part:
     claim = claim_text(part.claim, part.sources) or part.claim
-    cands = unique_sentences(passages, candidate_sentences(passages))
+    cands = candidates(passages)
     if part.sources:
-        own = [c for c in cands if passages[c[0]].source in part.sources]
+        own = [c for c in cands if passages[c.passage].source in part.sources]
         cands = own or cands
     if not cands:
         return part
-    # As in the evidence stage, a cheap pre-score keeps the embedding work bounded.
-    lex = scorer.lexical(claim, [c[3] for c in cands])
-    prior = np.array([1.0 / (1 + c[0]) for c in cands], dtype=np.float32)
-    keep = np.argsort(-(lex + 0.15 * prior), kind="stable")[:PRESELECT]
+    # As in the evidence stage, the learned preselect model keeps the embedding work bounded.
+    x = cheap_features(analyse_question(claim), cands, passages)
+    keep = preselect(model("preselect").logits(x[:, 1:]), [len(c.text) for c in cands])
     chosen = [cands[i] for i in keep]
-    scores = scorer.score(claim, [c[3] for c in chosen], lexical=lex[keep])
+    lexical = x[keep, SENTENCE_FEATURES.index("overlap")].astype(np.float32)
+    scores = scorer.score(claim, [c.text for c in chosen], lexical=lexical)
     i = int(np.argmax(scores))
     c = chosen[i]
-    return Part(claim, part.sources, ScoredSentence(c[0], c[1], c[2], c[3], float(scores[i])))
+    evidence = ScoredSentence(c.passage, c.start, c.end, c.text, float(scores[i]))
+    return Part(claim, part.sources, evidence)
 
 
 def _has_evidence(part: Part) -> bool:

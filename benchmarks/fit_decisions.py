@@ -684,12 +684,7 @@ def refit_verdict(args: argparse.Namespace) -> int:
     for name, path in (("multihop", args.multihop), ("dev", args.dev)):
         items += gather(name, path, scorers, args.cache)
     verdict, verdict_figs = fit_verdict(items)
-    data["models"]["verdict"] = verdict.to_dict()
-    data["verdict_figures"] = verdict_figs
-    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(_table(verdict_figs))
-    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    return 0
+    return _replace_model(args, data, "verdict", verdict, verdict_figs, t0)
 
 
 def refit_choice(args: argparse.Namespace) -> int:
@@ -720,10 +715,22 @@ def refit_choice(args: argparse.Namespace) -> int:
         for it in items
     }
     choice, choice_figs = fit_choice(items, scored, scorers, pre, gate)
-    data["models"]["choice"] = choice.to_dict()
-    data["choice_figures"] = choice_figs
+    return _replace_model(args, data, "choice", choice, choice_figs, t0)
+
+
+def _replace_model(
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    name: str,
+    fitted: LogisticModel,
+    figs: dict[str, Any],
+    t0: float,
+) -> int:
+    """Write ``args.out`` with model ``name`` and its figures replaced; print the figures."""
+    data["models"][name] = fitted.to_dict()
+    data[f"{name}_figures"] = figs
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(_table(choice_figs))
+    print(_table(figs))
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
 

@@ -13,13 +13,19 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.browser import ANSWER_TIMEOUT_MS, CHROMIUM, ask, screenshot
+from tests.fixtures.browser import (
+    ANSWER_TIMEOUT_MS,
+    CHROMIUM,
+    INDEX_TIMEOUT_MS,
+    ask,
+    screenshot,
+    upload_and_index,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
-INDEX_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +47,6 @@ def page(browser, running_app: str):  # type: ignore[no-untyped-def]
 
 def open_filters(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("#filters").get_by_text("Filters and options").click()
-
-
-def upload_and_index(page, files: list[Path]) -> str:  # type: ignore[no-untyped-def]
-    page.get_by_role("tab", name="Documents").click()
-    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
-    for f in files:
-        page.locator("#upload").get_by_text(f.stem).first.wait_for()
-    page.locator("#index-btn").click()
-    page.locator("#report .evchat-report").wait_for(timeout=INDEX_TIMEOUT_MS)
-    return str(page.locator("#report").inner_text())
 
 
 def test_ask_and_follow_citation(page) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import CHROMIUM, ask, open_page
+from tests.fixtures.browser import CHROMIUM, ask, open_page, upload_and_index
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,7 +30,6 @@ pytestmark = [
 ]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPORT = FIXTURES / "pdf_reports" / "nordic-ev-outlook-2024.pdf"
-INDEX_TIMEOUT_MS = 120_000
 LOGIN = ("user", "pass")  # auth_app's EVCHAT_AUTH
 
 
@@ -44,16 +43,6 @@ def _docx(path: Path) -> Path:
     document.core_properties.created = dt.datetime(2026, 11, 2, 9, 0)
     document.save(str(path))
     return path
-
-
-def _upload(page: Any, files: list[Path]) -> None:
-    page.get_by_role("tab", name="Documents").click()
-    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
-    for f in files:
-        page.locator("#upload").get_by_text(f.stem).first.wait_for()
-    page.locator("#index-btn").click()
-    page.locator("#report .evchat-report").wait_for(timeout=INDEX_TIMEOUT_MS)
-    assert "failed 0" in page.locator("#report").inner_text()
 
 
 def _opened_bytes(page: Any, link: Any) -> bytes:
@@ -107,7 +96,7 @@ def test_open_the_document_gives_the_upload_and_only_to_a_logged_in_user(
     shutil.copy(REPORT, report)
     memo = _docx(tmp_path / "kestrel-memo.docx")
     page = open_page(chromium, auth_app, LOGIN)
-    _upload(page, [report, memo])
+    assert "failed 0" in upload_and_index(page, [report, memo])
 
     turn = ask(page, "How many battery-electric cars were registered in Norway in 2023?")
     turn.locator("a.cite").first.click()

@@ -78,6 +78,11 @@ _WH_NAME = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:(?!{_AUX})[\w-]+\s+){{0,3}}?|who\s+){_VERB}", re.I
 )
 _WHERE = re.compile(r"\s*where\b", re.IGNORECASE)
+# Words a question opens with that are no name though capitalised ("Tell me about Ford").
+_OPENING_WORDS = frozenset(
+    "tell give show explain describe list compare summarise summarize find is are was were "
+    "do does did has have had can could will would should may might".split()
+)
 _NP_WORDS = 6  # a noun phrase reaches back at most this many words to its determiner
 
 
@@ -97,8 +102,14 @@ class Antecedent:
 
     @property
     def first_name(self) -> str | None:
-        """The previous question's first proper name ("BYD"), if any."""
-        found = names(self.question)
+        """The previous question's first proper name ("BYD"), if any; its opening word
+        counts only when it is no question word, auxiliary or imperative ("Tell me about
+        Ford." is about Ford)."""
+        body = self.question.strip()
+        first = body.split(maxsplit=1)
+        if first and first[0].lower().strip(",.;:?!") in _OPENING_WORDS:
+            body = first[1] if len(first) > 1 else ""
+        found = names(body)
         return found[0].text if found else None
 
     def entity(self, personal: bool) -> str | None:

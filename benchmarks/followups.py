@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant
+from assistant.answer.claims.lexicon import ADJECTIVAL_FORMS, ALIAS_GROUPS, DEMONYMS, LOCATED_IN
 from assistant.answer.spans import asks_person, names
 from assistant.eval.harness import load_jsonl, prepare
 from assistant.eval.metrics import answer_matches
@@ -147,7 +148,6 @@ def pronoun_question(q: dict[str, Any], pool: Sequence[dict[str, Any]]) -> dict[
         if other["qid"] == q["qid"] or str(other.get("answer", "")).strip() == name:
             continue
         m = pattern.search(str(other["question"]))
-        before = str(other["question"])[: m.start()].split() if m else []
         if not m or not pronoun_slot(str(other["question"]), m):
             continue
         said = "its" if m.group(1) else "it"
@@ -198,8 +198,6 @@ _PREPOSITIONS = _BEFORE_SLOT - frozenset(
 def known_things() -> frozenset[str]:
     """The organisations and places the claims' lexicon knows by name (not adjectives nor
     peoples: "German", "Americans"): the names "it" may stand for, never a person."""
-    from assistant.answer.claims.lexicon import ADJECTIVAL_FORMS, ALIAS_GROUPS, DEMONYMS, LOCATED_IN
-
     nouns = {g[0] for g in DEMONYMS} | set(LOCATED_IN)
     nouns |= {p for places in LOCATED_IN.values() for p in places}
     nouns |= {f for g in ALIAS_GROUPS for f in g if f.lower() not in ADJECTIVAL_FORMS}

@@ -59,9 +59,7 @@ def on_bound(
     wanted = bound_names(question, qa)
     if not wanted or not scored:
         return None
-    shares = [
-        coverage(wanted, paragraph(passages[s.passage].text, s.start, s.end)) for s in scored
-    ]
+    shares = [coverage(wanted, paragraph(passages[s.passage].text, s.start, s.end)) for s in scored]
     best = max(shares)
     if best == 0.0:
         return None

@@ -89,7 +89,10 @@ def test_a_question_about_what_is_still_to_happen(question: str, future: bool) -
         (THREE_YEARS, ["within about three years"]),
         ("The decision was announced on 22 December 2023.", []),  # the article's own day
         ("Since 2017 it has operated a bus factory.", []),
-        ("Output is due in the second half of 2026 or by 2027.", ["second half of 2026", "by 2027"]),
+        (
+            "Output is due in the second half of 2026 or by 2027.",
+            ["second half of 2026", "by 2027"],
+        ),
         ("The plant will open next year.", ["next year"]),
         (RAYONG, ["July 2024"]),  # after the article's date: a time it may give
     ],

@@ -297,3 +297,21 @@ def test_an_imperative_opener_is_no_name() -> None:
     about = [user("Tell me about Ford."), reply("Ford is recalling SUVs. [1]")]
     out = heuristic_standalone("Why did it recall nearly 700,000 SUVs this week?", about)
     assert out == "Why did Ford recall nearly 700,000 SUVs this week?"
+
+
+@pytest.mark.parametrize(
+    ("quote", "question", "named"),
+    [
+        ("Search crews in Australia found carp.", "Which country has carp?", "Australia"),
+        ("New Zealand unveiled a slogan.", "Which country has a slogan?", "New Zealand"),
+        ("Two California cities were hit by storms.", "Which state had storms?", "California"),
+        ("Japanese buyers chose Xiaomi.", "Which brand won buyers?", "Xiaomi"),
+    ],
+)
+def test_without_a_short_answer_it_is_the_first_name_the_claims_analysis_reads(
+    quote: str, question: str, named: str
+) -> None:
+    history = [user(question), reply(f"{quote} [1]", citations=[{"doc_id": "d", "quote": quote}])]
+    assert heuristic_standalone("Why did it make the news?", history) == (
+        f"Why did {named} make the news?"
+    )

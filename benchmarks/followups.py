@@ -181,6 +181,8 @@ def pronoun_slot(text: str, m: re.Match[str]) -> bool:
     if not (low in _BEFORE_SLOT or (prev.islower() and low.endswith(("ing", "ed")))):
         return False
     rest = text[m.end() :]
+    if re.match(r",\s*[A-Z]", rest):  # "Washington, DC", "Kyiv, Ukraine": one place
+        return False
     nxt = re.match(r"\s*([\w’'-]+)", rest)
     if m.group(1) or nxt is None or rest[: nxt.start(1)].strip():  # "its", or punctuation
         return True

@@ -92,7 +92,9 @@ _FRAGMENT = re.compile(
 # A pronoun after a preposition ("in it", "around them") points outside the question even
 # when it names the kind of thing it asks for: a "which …" phrase is its subject, not that.
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:in|at|around|near|from|into|inside|outside|across|throughout)\s+(?:it|them)\b", re.I
+    r"\b(?:in|at|around|near|from|into|inside|outside|across|throughout|of|with|against|about"
+    r"|over|for|on|to)\s+(?:it|them)\b",
+    re.I,
 )
 # A clause of its own: "In which country did …?" opens with a preposition but is no fragment.
 _CLAUSE = re.compile(

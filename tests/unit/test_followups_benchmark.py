@@ -24,6 +24,7 @@ def q(qid: str, question: str, answer: str) -> dict[str, str]:
         ("Which Tesla rival did GM overtake in China?", "China", False),  # names before it
         ("Which long-running British soap ended?", "British", False),
         ("What did the Ford spokesman say?", "Ford", False),  # after an article
+        ("Residents in Washington, DC, heard a boom. Why?", "Washington", False),  # one place
     ],
 )
 def test_it_stands_only_where_a_reader_would_put_it(question: str, name: str, ok: bool) -> None:

@@ -243,6 +243,12 @@ def test_fragments_and_imperatives_still_follow_up(question: str) -> None:
     assert heuristic_standalone(question, BYD_TURN) != question
 
 
+def test_a_pronoun_after_of_or_with_points_past_the_question_s_which_phrase() -> None:
+    state = [user("Which country had an earthquake?"), reply("China [1]")]
+    out = heuristic_standalone("A quake struck which remote region of it?", state)
+    assert out == "A quake struck which remote region of China?"
+
+
 def test_a_pronoun_after_a_preposition_or_beside_a_number_still_points_back() -> None:
     state = [user("Which state has the most wildfires?"), reply("California [1]")]
     out = heuristic_standalone("Which blaze is now the largest wildfire in it?", state)

@@ -6,8 +6,9 @@
 Built mechanically from ``../shared/eval/dev`` (every answerable question) and a seeded
 sample of ``../shared/eval/train`` (their text is read at run time, never copied into the
 repository). Each set is indexed into its own collection (as ``evchat eval`` does); the
-train sample's collection holds only the sampled questions' documents
-(:func:`train_subset`, written under ``benchmarks/results/``). For each answerable
+train sample's collection holds only the sampled questions' documents and those of their
+pronoun follow-ups (:func:`train_subset`, written under ``benchmarks/results/``). For
+each answerable
 question whose answer cites something, one conversation asks, each ``as_of`` the
 question's date:
 
@@ -17,13 +18,21 @@ question's date:
    records it: ISO, "20 March 2024" or "March 20, 2024");
 3. "Who reported it?": right when it cites that document and names its source;
 4. where the set allows it, a pronoun question about the answer entity: another
-   question of the set that names the first question's answer (a name, not a person's,
-   asked by a question that is not "where …") and nothing else, with that name replaced
-   by "it" ("its" for "X's"). Right when the answer matches that question's gold answer as
-   ``evchat eval`` judges answers; reported beside the same question asked with the
-   name, alone, and the share of follow-ups whose answer is the one the named question
-   gets (same short answer or first cited document);
-5. an unrelated question of the set (another gold document, seeded pick), which must be
+   question of the set that names the first question's answer (a company or place the
+   claims' lexicon knows, asked by a question that is not "who …" or "where …") where
+   "it" can stand (:func:`pronoun_slot`: no other name before it, after a preposition,
+   an auxiliary or a verb, not a modifier), with that name replaced by "it" ("its" for
+   "X's"); names after it may stay ("How much did it pay for Maxwell?"). On train, that
+   other question may be any of the set's (its documents are indexed with the sample's).
+   Right when the answer matches
+   that question's gold answer as ``evchat eval`` judges answers; reported beside the
+   same question asked with the name, alone, and the share of follow-ups whose answer is
+   the one the named question gets (same short answer or first cited document);
+5. (a conversation of its own) "Tell me about <name>." for a known company or place the
+   question names where "it" can stand, then the question with that name made "it"
+   (:func:`subject_question`): a pronoun for the previous question's subject. Right and
+   reported as for 4 ("pronoun_subject"); "pronoun_all_right" pools both kinds;
+6. an unrelated question of the set (another gold document, seeded pick), which must be
    answered as it is when asked alone: same text, same cited documents, same refusal.
    A *leak* is an unrelated answer that cites a document the conversation cited before
    when the same question asked alone does not.
@@ -42,10 +51,12 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from assistant import Assistant
+from assistant.answer.claims.lexicon import ADJECTIVAL_FORMS, ALIAS_GROUPS, DEMONYMS, LOCATED_IN
 from assistant.answer.spans import asks_person, names
 from assistant.eval.harness import load_jsonl, prepare
 from assistant.eval.metrics import answer_matches
@@ -53,9 +64,11 @@ from assistant.types import Answer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = next((p / "shared/eval" for p in REPO.parents if (p / "shared/eval").is_dir()), None)
-KINDS = ("date", "source", "pronoun", "unrelated")
+KINDS = ("date", "source", "pronoun", "pronoun_subject", "unrelated")
 DATE_Q = "When was that reported?"
 SOURCE_Q = "Who reported it?"
+TELL_ME = "Tell me about {name}."
+PARTNER = "followup_partner"  # a train question asked only as another's pronoun follow-up
 _NAME_ANSWER = re.compile(r"^[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}$")
 
 
@@ -68,6 +81,7 @@ class Tally:
     leaks: int = 0
     pronoun_named_right: int = 0  # the same questions asked with the name, alone
     pronoun_same: int = 0  # follow-up answered as the named question is
+    subject_named_right: int = 0  # the subject follow-ups' questions asked as written
     first_cited: int = 0
     questions: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
@@ -86,6 +100,8 @@ class Tally:
         }
         n_unrelated = self.asked["unrelated"]
         n_pronoun = self.asked["pronoun"]
+        n_subject = self.asked["pronoun_subject"]
+        n_all = n_pronoun + n_subject
         return {
             "share_right": share,
             "asked": self.asked,
@@ -94,6 +110,14 @@ class Tally:
                 round(self.pronoun_named_right / n_pronoun, 3) if n_pronoun else None
             ),
             "pronoun_same_as_named": round(self.pronoun_same / n_pronoun, 3) if n_pronoun else None,
+            "pronoun_subject_named_alone_right": (
+                round(self.subject_named_right / n_subject, 3) if n_subject else None
+            ),
+            "pronoun_all_right": (
+                round((self.right["pronoun"] + self.right["pronoun_subject"]) / n_all, 3)
+                if n_all
+                else None
+            ),
             "questions": self.questions,
             "first_answer_cited": self.first_cited,
             "misses": self.misses,
@@ -117,18 +141,90 @@ def pronoun_question(q: dict[str, Any], pool: Sequence[dict[str, Any]]) -> dict[
     text = str(q["question"])
     if not _NAME_ANSWER.match(name) or asks_person(text) or re.match(r"\s*where\b", text, re.I):
         return None
+    if name.lower() not in known_things():  # "it" stands for a company or a place
+        return None
     pattern = re.compile(rf"\b{re.escape(name)}(['’]s)?\b")
     for other in pool:
         if other["qid"] == q["qid"] or str(other.get("answer", "")).strip() == name:
             continue
         m = pattern.search(str(other["question"]))
-        before = str(other["question"])[: m.start()].split() if m else []
-        if not m or not before or before[-1].lower() in ("the", "a", "an"):
+        if not m or not pronoun_slot(str(other["question"]), m):
             continue
         said = "its" if m.group(1) else "it"
         asked = other["question"][: m.start()] + said + other["question"][m.end() :]
-        if not names(asked.split(maxsplit=1)[1]):  # the name was its only subject
-            return {**other, "pronoun_question": asked}
+        return {**other, "pronoun_question": asked}
+    return None
+
+
+# Words after which a name stands where "it" can (a preposition, an auxiliary, "after"),
+# and words that may follow it there ("in it this week", "slamming it, causing ...").
+_BEFORE_SLOT = frozenset(
+    "in of on at to from for with about by into over against after than amid near across "
+    "did does do is was were has have had will would can could".split()
+)
+_AFTER_SLOT = frozenset(
+    "this last next and or to in on at for from with over after amid since as but by into "
+    "during that which who so".split()
+)
+
+
+def pronoun_slot(text: str, m: re.Match[str]) -> bool:
+    """The name matched by ``m`` can be made "it" in ``text``: no other name before it
+    (which "it" could stand for), after a preposition, an auxiliary or a verb ("did it
+    debut", "slamming it"), and not used as a modifier ("in US history", "Covid-19
+    vaccine"): what follows is punctuation, a small word, or its verb."""
+    before = text[: m.start()].split()
+    if not before or names(" ".join(before[1:])):
+        return False
+    prev = before[-1]
+    low = prev.lower()
+    if not (low in _BEFORE_SLOT or (prev.islower() and low.endswith(("ing", "ed")))):
+        return False
+    rest = text[m.end() :]
+    if re.match(r",\s*[A-Z]", rest):  # "Washington, DC", "Kyiv, Ukraine": one place
+        return False
+    nxt = re.match(r"\s*([\w’'-]+)", rest)
+    if m.group(1) or nxt is None or rest[: nxt.start(1)].strip():  # "its", or punctuation
+        return True
+    word = nxt.group(1)
+    subject = low in _BEFORE_SLOT and low not in _PREPOSITIONS  # "did it debut"
+    return word.lower() in _AFTER_SLOT or (word.islower() and (subject or word.endswith("ed")))
+
+
+_PREPOSITIONS = _BEFORE_SLOT - frozenset(
+    "did does do is was were has have had will would can could after".split()
+)
+
+
+@cache
+def known_things() -> frozenset[str]:
+    """The organisations and places the claims' lexicon knows by name (not adjectives nor
+    peoples: "German", "Americans"): the names "it" may stand for, never a person."""
+    nouns = {g[0] for g in DEMONYMS} | set(LOCATED_IN)
+    nouns |= {p for places in LOCATED_IN.values() for p in places}
+    nouns |= {f for g in ALIAS_GROUPS for f in g if f.lower() not in ADJECTIVAL_FORMS}
+    nouns -= {f for g in DEMONYMS for f in g[1:]}
+    return frozenset(n.lower() for n in nouns if not n.lower().endswith(("ans", "ns", "ese")))
+
+
+def subject_question(q: dict[str, Any]) -> tuple[str, str] | None:
+    """A name ``q`` asks about (a known organisation or place, not its answer) and ``q``
+    with that name made "it": asked after "Tell me about <name>."."""
+    text = str(q["question"])
+    answer = str(q.get("answer") or "").lower()
+    body = text.split(maxsplit=1)
+    if len(body) < 2:
+        return None
+    offset = len(text) - len(body[1])
+    things = known_things()
+    for n in names(body[1]):
+        low = n.text.lower()
+        if low not in things or low in answer or (answer and answer in low):
+            continue
+        m = re.compile(rf"\b{re.escape(n.text)}(['’]s)?").match(text, n.start + offset)
+        if m and pronoun_slot(text, m):
+            said = "its" if m.group(1) else "it"
+            return n.text, text[: m.start()] + said + text[m.end() :]
     return None
 
 
@@ -161,6 +257,33 @@ class Run:
         self.about_document(chat, q, doc_id)
         self.pronoun(chat, q)
         self.unrelated(chat, q, first, rng)
+        self.subject(q)
+
+    def subject(self, q: dict[str, Any]) -> None:
+        """ "Tell me about <name>.", then ``q`` with that name made "it", where it can."""
+        found = subject_question(q)
+        if found is None:
+            return
+        name, asked = found
+        chat = self.bot.conversations(f"bench-subject-{q['qid']}").new()
+        chat.ask(TELL_ME.format(name=name), as_of=q.get("as_of_date"))
+        a = chat.ask(asked, as_of=q.get("as_of_date"))
+        named = self.ask_alone(q)
+        gold = str(q["answer"])
+        ok = not a.refused and answer_matches(a.text, a.short_answer, gold)
+        self.tally.subject_named_right += int(
+            not named.refused and answer_matches(named.text, named.short_answer, gold)
+        )
+        self.tally.add(
+            "pronoun_subject",
+            ok,
+            qid=q["qid"],
+            asked=asked,
+            searched=a.standalone_question,
+            got=a.text[:200],
+            named=named.text[:200],
+            wanted=gold,
+        )
 
     def about_document(self, chat: Any, q: dict[str, Any], doc_id: str) -> None:
         """The date and source follow-ups."""
@@ -201,6 +324,7 @@ class Run:
             asked=other["pronoun_question"],
             searched=a.standalone_question,
             got=a.text[:200],
+            named=named.text[:200],
             wanted=gold,
         )
 
@@ -244,7 +368,8 @@ def run_set(data: Path, sample: int | None, seed: int) -> dict[str, Any]:
     docs = {str(d["doc_id"]): d for d in load_jsonl(data / "documents.jsonl")}
     pool = [q for q in questions if q.get("answerable", True)]
     rng = random.Random(seed)
-    picked = rng.sample(pool, sample) if sample and sample < len(pool) else list(pool)
+    openers = [q for q in pool if not q.get(PARTNER)]
+    picked = rng.sample(openers, sample) if sample and sample < len(openers) else openers
     run = Run(bot, docs, pool)
     t0 = time.perf_counter()
     for q in picked:
@@ -257,12 +382,22 @@ def run_set(data: Path, sample: int | None, seed: int) -> dict[str, Any]:
 
 def train_subset(train: Path, n: int, seed: int, out: Path) -> Path:
     """A set of ``n`` seeded answerable questions of ``train`` and only their documents
-    (each question's evidence snippet and the web articles listed after it), written under
+    (each question's evidence snippet and the web articles listed after it), with the
+    other questions of the set their pronoun follow-ups are made of (marked
+    :data:`PARTNER`: asked only as follow-ups) and those questions' documents, written under
     ``out`` at run time: indexing all 4,258 train documents takes most of an hour on two
     busy cores; the conversation and the question alone are asked of the same collection,
     so the comparison holds."""
     questions = [q for q in load_jsonl(train / "questions.jsonl") if q.get("answerable", True)]
     picked = random.Random(seed).sample(questions, min(n, len(questions)))
+    qids = {q["qid"] for q in picked}
+    partners: dict[str, dict[str, Any]] = {}
+    for q in picked:  # the pronoun questions' own, from the whole set
+        other = pronoun_question(q, questions)
+        if other is not None and other["qid"] not in qids:
+            clean = {k: v for k, v in other.items() if k != "pronoun_question"}
+            partners.setdefault(other["qid"], {**clean, PARTNER: True})
+    picked = picked + list(partners.values())
     groups: dict[str, list[str]] = {}
     current: list[str] = []
     lines = (train / "documents.jsonl").read_text(encoding="utf-8").splitlines()
@@ -287,15 +422,19 @@ def train_subset(train: Path, n: int, seed: int, out: Path) -> Path:
 def table(results: dict[str, dict[str, Any]]) -> str:
     """A Markdown table of the shares right per set."""
     rows = [
-        "| set | questions | date | source | pronoun (named alone) | unrelated | leak |",
-        "|---|---|---|---|---|---|---|",
+        "| set | questions | date | source | pronoun: answer (named alone; n) "
+        "| pronoun: subject (named alone; n) | pronoun, all | unrelated | leak |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
         s, n = r["share_right"], r["asked"]
         rows.append(
             f"| {name} | {r['first_answer_cited']}/{r['sampled']} | {s['date']} ({n['date']}) "
             f"| {s['source']} ({n['source']}) | {s['pronoun']} ({r['pronoun_named_alone_right']}"
-            f"; {n['pronoun']}) | {s['unrelated']} ({n['unrelated']}) | {r['leak_rate']} |"
+            f"; {n['pronoun']}) | {s['pronoun_subject']} "
+            f"({r['pronoun_subject_named_alone_right']}; {n['pronoun_subject']}) "
+            f"| {r['pronoun_all_right']} | {s['unrelated']} ({n['unrelated']}) "
+            f"| {r['leak_rate']} |"
         )
     return "\n".join(rows)
 

@@ -33,8 +33,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.claims.analysis import analyse
 from assistant.answer.question import NAME, analyse_question
-from assistant.answer.spans import names
+from assistant.answer.spans import Span, names, reads_as_person
 
 _PERSONAL = {"he", "him", "his", "she", "her", "hers"}
 _THING = {"it", "its", "they", "them", "their", "theirs"}
@@ -78,6 +79,12 @@ _WH_NAME = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:(?!{_AUX})[\w-]+\s+){{0,3}}?|who\s+){_VERB}", re.I
 )
 _WHERE = re.compile(r"\s*where\b", re.IGNORECASE)
+# Words a question opens with that are no name though capitalised ("Tell me about Ford").
+_OPENING_WORDS = frozenset(
+    "tell give show explain describe list compare summarise summarize find is are was were "
+    "do does did has have had can could will would should may might".split()
+)
+_POSSESSIVE_END = re.compile(r"['’]s$")
 _NP_WORDS = 6  # a noun phrase reaches back at most this many words to its determiner
 
 
@@ -97,8 +104,14 @@ class Antecedent:
 
     @property
     def first_name(self) -> str | None:
-        """The previous question's first proper name ("BYD"), if any."""
-        found = names(self.question)
+        """The previous question's first proper name ("BYD"), if any; its opening word
+        counts only when it is no question word, auxiliary or imperative ("Tell me about
+        Ford." is about Ford)."""
+        body = self.question.strip()
+        first = body.split(maxsplit=1)
+        if first and first[0].lower().strip(",.;:?!") in _OPENING_WORDS:
+            body = first[1] if len(first) > 1 else ""
+        found = names(body)
         return found[0].text if found else None
 
     def entity(self, personal: bool) -> str | None:
@@ -162,13 +175,29 @@ class Antecedent:
 
 
 def new_names(text: str, question: str) -> tuple[str, ...]:
-    """The names of ``text`` that ``question`` does not state, in order."""
-    stated = {n.text.lower() for n in names(question)}
-    out: list[str] = []
-    for n in names(text):
-        if n.text.lower() not in stated and n.text not in out:
-            out.append(n.text)
-    return tuple(out)
+    """The names of ``text`` that ``question`` does not state, in order, as the claims'
+    analysis reads them (:mod:`.claims.entities`: "New Zealand" whole, no sentence-initial
+    common word such as "Search" or "Due", no adjective such as "Japanese"). Names that
+    read as a person's are left out when the question asks for a thing or a place
+    ("according to Lisa Brankin" is not the automaker asked for), and for a place the
+    places the lexicon knows come first ("Two California cities" gives "California")."""
+    qa = analyse_question(question)
+    asked = analyse(question)
+    stated = {n.text.lower() for n in names(question)} | {m.key for m in asked.mentions}
+    found = []
+    for m in analyse(text).mentions:
+        surface = _POSSESSIVE_END.sub("", m.surface)
+        if m.uncertain or m.adjectival or m.key in stated or surface.lower() in stated:
+            continue
+        start = text.find(surface)
+        span = Span(start, start + len(surface), surface, NAME)
+        thing = qa.kind == NAME and not qa.person
+        if thing and start >= 0 and reads_as_person(span, text, text):
+            continue
+        found.append((surface, m.group is not None))
+    if qa.place:
+        found.sort(key=lambda f: not f[1])  # stable: known places first, in order
+    return tuple(dict.fromkeys(surface for surface, _known in found))
 
 
 def _determiner_before(words: list[tuple[str, int, int]], i: int) -> int | None:

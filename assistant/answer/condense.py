@@ -92,12 +92,27 @@ _FRAGMENT = re.compile(
 # A pronoun after a preposition ("in it", "around them") points outside the question even
 # when it names the kind of thing it asks for: a "which …" phrase is its subject, not that.
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:in|at|around|near|from|into|inside|outside|across|throughout)\s+(?:it|them)\b", re.I
+    r"\b(?:in|at|around|near|from|into|inside|outside|across|throughout|of|with|against|about"
+    r"|over|for|on|to)\s+(?:it|them)\b",
+    re.I,
 )
 # A clause of its own: "In which country did …?" opens with a preposition but is no fragment.
 _CLAUSE = re.compile(
     r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|has|have"
     r"|had|can|could|will|would|should)\b",
+    re.IGNORECASE,
+)
+# A pronoun as the question's subject, right after its question word and auxiliary
+# (:func:`leads_with_pronoun`), and the "it" that stands for nothing.
+_SUBJECT_PRONOUN = re.compile(
+    r"^\W*(?:and\s+)?(?:(?:when|where|why|who|how(?:\s+(?:much|long|far|often|big|many"
+    r"(?:\s+[a-z]+)?))?|(?:what|which|whose)(?:\s+[a-z][\w-]*){0,3}?)\s+)?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could"
+    r"|should|may|might)\s+(?:it|its|they|their|he|his|she|her)\b",
+    re.IGNORECASE,
+)
+_EXPLETIVE = re.compile(
+    r"\bit\s+(?:be\s+)?(?:true|possible|likely|the case|known|clear|worth|time|legal|safe"
+    r"|necessary|been)\b|\bit\s+(?:cost|costs|take|takes|took|mean|matter)\b[^?]*?\bto\s+[a-z]",
     re.IGNORECASE,
 )
 # Words a question may open with that are not names: imperatives.
@@ -186,7 +201,17 @@ def depends_on_history(question: str) -> bool:
     if _AFTER_PREPOSITION.search(plain) and not names_own_subject(q, kinds=False):
         return True  # "the largest wildfire in it": not the question's own "which blaze"
     points_back = bool(_PRONOUN.search(plain) or _THAT_BACK.search(plain))
-    return points_back and not own
+    return (points_back and not own) or leads_with_pronoun(q)
+
+
+def leads_with_pronoun(question: str) -> bool:
+    """A question whose subject is a personal pronoun ("When will it open in Hungary?",
+    "How much did it pay for Maxwell?", "What is its range in Europe?", "Which product
+    did it debut?") points back, whatever it names after it: nothing before the pronoun
+    can stand for it (a "which product" phrase is what it asks for). Not the "it"
+    that stands for nothing ("Is it true that …", "How long has it been since …", "How
+    much will it cost to build …")."""
+    return bool(_SUBJECT_PRONOUN.match(question)) and not _EXPLETIVE.search(question)
 
 
 def heuristic_standalone(question: str, history: Sequence[Message]) -> str:

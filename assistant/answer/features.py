@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answer.claims.dates import parse_published
+from assistant.answer.claims.dates import DateFact, extract_dates, later_than, parse_published
 from assistant.answer.question import DATE, NAME, NUMBER, QuestionAnalysis
 from assistant.answer.sentences import overlap, terms
 from assistant.answer.spans import Span, find_spans, found, key, reads_as_person
@@ -96,11 +96,17 @@ class Candidate:
     text: str
 
 
-def new_spans(qa: QuestionAnalysis, sentence: str, kind: str) -> list[Span]:
-    """The spans of ``kind`` in ``sentence`` that the question does not state."""
+def new_spans(
+    qa: QuestionAnalysis, sentence: str, kind: str, published: str | None = None
+) -> list[Span]:
+    """The spans of ``kind`` in ``sentence`` that the question does not state (for a
+    question about what is still to happen, the times of :func:`ahead_spans`)."""
     q = f" {key(qa.text)} "
     out = []
-    for s in find_spans(sentence, kind):
+    spans = find_spans(sentence, kind)
+    if kind == DATE and qa.future:
+        spans = ahead_spans(sentence, spans, parse_published(published))
+    for s in spans:
         k = key(s.text)
         if f" {k} " in q or (kind == NAME and any(len(w) > 3 and f" {w} " in q for w in k.split())):
             continue
@@ -108,9 +114,37 @@ def new_spans(qa: QuestionAnalysis, sentence: str, kind: str) -> list[Span]:
     return out
 
 
-def holds_kind(qa: QuestionAnalysis, sentence: str) -> bool:
+def ahead_spans(sentence: str, spans: Sequence[Span], published: dt.date | None) -> list[Span]:
+    """The times a sentence can give for what is still to happen, read with the claims'
+    date grammar (:mod:`.claims.dates`) against the passage's date: ``spans`` without
+    those that end on or before it ("since 2017", the day it was published), and the
+    expressions that reach past it ("within about three years", "next year", "in the
+    second half of 2026") in place of the shorter spans inside them."""
+    facts = extract_dates(sentence, published)
+    ahead = [
+        Span(f.start, f.end, sentence[f.start : f.end], DATE)
+        for f in facts
+        if later_than(f, published)
+    ]
+    out = [
+        s
+        for s in spans
+        if not any(a.start <= s.start and s.end <= a.end and a != s for a in ahead)
+        and not _before(s, facts, published)
+    ]
+    out += [a for a in ahead if not any(s.start <= a.start and a.end <= s.end for s in out)]
+    return sorted(out, key=lambda s: s.start)
+
+
+def _before(span: Span, facts: Sequence[DateFact], published: dt.date | None) -> bool:
+    """Every date of the grammar inside ``span`` ends on or before ``published``."""
+    inside = [f for f in facts if f.start < span.end and span.start < f.end]
+    return bool(inside) and all(later_than(f, published) is False for f in inside)
+
+
+def holds_kind(qa: QuestionAnalysis, sentence: str, published: str | None = None) -> bool:
     """The sentence holds an answer of the asked kind (any sentence, when none is asked)."""
-    return qa.kind is None or bool(new_spans(qa, sentence, qa.kind))
+    return qa.kind is None or bool(new_spans(qa, sentence, qa.kind, published))
 
 
 def coverage(spans: Sequence[Span], text: str) -> float:
@@ -128,7 +162,7 @@ def sentence_features(
     text = cand.text
     sent_terms = terms(text)
     q_terms = set(qa.terms)
-    spans = new_spans(qa, text, qa.kind) if qa.kind else []
+    spans = new_spans(qa, text, qa.kind, passage.published_at) if qa.kind else []
     has = bool(spans) or qa.kind is None
     persons_only = False
     if qa.kind == NAME and spans and not qa.person:
@@ -192,7 +226,10 @@ def question_features(
             return 0.0
         return float(r.features[idx[name]])
 
-    holding = [f(r, "coverage") for r in top if holds_kind(qa, r.text)]
+    def holds(r: Scored) -> bool:
+        return holds_kind(qa, r.text, passages[r.passage].published_at)
+
+    holding = [f(r, "coverage") for r in top if holds(r)]
     docs = {passages[r.passage].doc_id for r in top[:5]}
     q_terms = set(qa.terms)
     texts = [f"{p.title}\n{p.source}\n{p.text}" for p in passages]
@@ -209,7 +246,7 @@ def question_features(
         max((p.similarity for p in passages[:3]), default=0.0),
         max(holding, default=0.0),
         max((f(r, "coverage") for r in top), default=0.0),
-        float(best is not None and holds_kind(qa, best.text)),
+        float(best is not None and holds(best)),
         float(qa.kind is None),
         float(qa.kind == NAME),
         float(qa.kind == NUMBER),

@@ -10,7 +10,8 @@
 3. **evidence** (:mod:`.evidence`): their sentences are scored for the question (read once,
    :mod:`.question`) with the learned models of :mod:`.decisions` and, when the question
    names its time window ("this week"), kept to the window's documents if those bear it
-   out (:mod:`.time_window`); the learned gate (:mod:`.gate`) refuses when the evidence
+   out (:mod:`.time_window`), and for a follow-up to the paragraphs about what its
+   pronoun was bound to (:mod:`.bound`); the learned gate (:mod:`.gate`) refuses when the evidence
    does not answer it, near misses included.
 4. **draft**: the extractive answerer quotes the best sentences (:mod:`.extractive`),
    opened by the short answer (:mod:`.short_answer`); a yes/no or comparison question gets
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
+from assistant.answer.bound import on_bound
 from assistant.answer.choices import choice_draft, choose_option
 from assistant.answer.compose import compose
 from assistant.answer.condense import Message, heuristic_standalone, model_standalone
@@ -133,11 +135,15 @@ class AnswerPipeline:
     def evidence(
         self, req: Request, question: str, passages: list[Passage], scorer: SupportScorer
     ) -> tuple[list[ScoredSentence], bool]:
-        """The scored evidence sentences and whether they pass the gate: those from inside
-        the question's time window when they pass it on their own, else all of them (see
-        :mod:`.time_window`)."""
+        """The scored evidence sentences and whether they pass the gate: for a follow-up,
+        those about what it was bound to (:mod:`.bound`), and of those the ones from
+        inside the question's time window, each when they pass it on their own, else all
+        of them (see :mod:`.time_window`)."""
         qa = analyse_question(question)
         scored = best_sentences(qa, passages, scorer)
+        bound = on_bound(req.question, qa, scored, passages) if req.history else None
+        if bound and self.gate(req, qa, bound, passages):
+            scored = bound  # a follow-up's evidence: what its pronoun stands for
         reference = self.retriever.reference_date(req.as_of, req.filters)
         inside = inside_window(question, scored, passages, reference)
         if inside and self.gate(req, qa, inside, passages):

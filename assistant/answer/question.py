@@ -67,6 +67,21 @@ def window_days(question: str) -> int | None:
     return None
 
 
+# A question about what is still to happen ("When will it open?", "When is production due
+# to start?"): its answer is a time the evidence puts after its own date.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:(?!\b(?:will|did|was|were)\b)[\w’'-]+\s+){0,6}?"
+    r"(?:expected|due|set|scheduled|planned|slated|going|likely)\s+to"
+    r"|(?:expects?|plans?|aims?|intends?|hopes?)\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_future(question: str) -> bool:
+    """A question about what is still to happen, in the future tense."""
+    return bool(_FUTURE.search(question))
+
+
 _SUPERLATIVE = re.compile(
     r"\b(?:first|last|latest|earliest|newest|largest|biggest|highest|lowest|most|least|top)\b",
     re.IGNORECASE,
@@ -90,6 +105,7 @@ class QuestionAnalysis:
     yes_no: bool  # answered Yes/No (or a comparison verdict)
     superlative: bool  # "first", "latest", "largest"...
     window_days: int | None  # the time window it names ("this week" → 7)
+    future: bool  # a DATE question about what is still to happen ("When will it open?")
     specifics: tuple[Span, ...]  # the names, numbers and dates it states
     terms: frozenset[str]  # its stemmed content words
 
@@ -118,6 +134,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         yes_no=is_yes_no(question),
         superlative=bool(_SUPERLATIVE.search(question)),
         window_days=window_days(question),
+        future=kind == DATE and asks_future(question),
         specifics=tuple(specifics(question)),
         terms=frozenset(terms(question)),
     )

@@ -112,7 +112,8 @@ def span_candidates(
     docs: dict[str, set[str]] = {}
     for rank, s in enumerate(scored[:TOP]):
         passage = passages[s.passage]
-        spans = [sp for sp in new_spans(qa, s.text, qa.kind) if _plausible(sp, s, passage)]
+        spans = new_spans(qa, s.text, qa.kind, passage.published_at)
+        spans = [sp for sp in spans if _plausible(sp, s, passage)]
         for sp in spans:
             counted = _counted(qa.text, s.text, sp)
             docs.setdefault(key(counted.text), set()).add(passage.doc_id)

@@ -86,6 +86,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "ahead",
+        re.compile(
+            r"\b(?P<pre>within|in|over)\s+(?:the\s+(?:next|coming)\s+)?"
+            r"(?:(?:about|around|roughly|approximately|some|less than|under|up to)\s+)?"
+            r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+            r"(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|old)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "month",
         re.compile(
             r"\b(?P<mon>January|February|March|April|May|June|July|August"
@@ -121,6 +131,7 @@ _NUM_WORDS = {
     "nine": 9,
     "ten": 10,
 }
+_FORWARD = frozenset({"next", "coming"})
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 View = dict[str, Any]  # field name -> value; "span" holds (first day, last day)
@@ -138,6 +149,7 @@ class DateFact:
     alts: tuple[dt.date, ...] = ()  # concrete readings of a weekday ("Monday")
     rel: str | None = None  # the relative expression, when it could not be resolved
     relative: bool = False  # written relative to the passage's date
+    ahead: bool = False  # looks forward from it ("within three years", "next year")
 
     def claim_view(self) -> View:
         """The constraints a claim states with this date."""
@@ -321,7 +333,7 @@ def _relative_period(m: re.Match[str], published: dt.date) -> DateFact:
     offset = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[mod]
 
     def make(**kw: Any) -> DateFact:
-        return DateFact(m.group(), m.start(), m.end(), relative=True, **kw)
+        return DateFact(m.group(), m.start(), m.end(), relative=True, ahead=offset > 0, **kw)
 
     if unit in ("week", "weekend"):
         if mod == "past":
@@ -345,8 +357,9 @@ def _relative_period(m: re.Match[str], published: dt.date) -> DateFact:
 
 def _relative(kind: str, m: re.Match[str], published: dt.date | None) -> DateFact:
     rel = re.sub(r"\s+", " ", m.group().lower())
+    ahead = kind == "ahead" or (kind == "period" and m.group("mod").lower() in _FORWARD)
     if published is None:
-        return DateFact(m.group(), m.start(), m.end(), (), rel=rel, relative=True)
+        return DateFact(m.group(), m.start(), m.end(), (), rel=rel, relative=True, ahead=ahead)
     if kind == "day":
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group("rd").lower()]
         d = published + dt.timedelta(days=shift)
@@ -362,6 +375,8 @@ def _relative(kind: str, m: re.Match[str], published: dt.date | None) -> DateFac
     n_text = m.group("n").lower()
     n = int(n_text) if n_text.isdigit() else _NUM_WORDS[n_text]
     unit = m.group("unit").lower()
+    if kind == "ahead":
+        return _ahead(m, published, n, unit)
     if unit == "year":
         return DateFact(
             m.group(), m.start(), m.end(), (("year", published.year - n),), relative=True
@@ -377,6 +392,22 @@ def _relative(kind: str, m: re.Match[str], published: dt.date | None) -> DateFac
         span=(center - dt.timedelta(days=slack), center + dt.timedelta(days=slack)),
         relative=True,
     )
+
+
+def _ahead(m: re.Match[str], published: dt.date, n: int, unit: str) -> DateFact:
+    """ "within about three years" (from the passage's date up to three years on), "in two
+    years" (the year two on), "in six months" (about six months on)."""
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+    if m.group("pre").lower() != "in":
+        span = (published + dt.timedelta(days=1), published + dt.timedelta(days=days))
+        return DateFact(m.group(), m.start(), m.end(), (), span=span, relative=True, ahead=True)
+    if unit == "year":
+        year = (("year", published.year + n),)
+        return DateFact(m.group(), m.start(), m.end(), year, relative=True, ahead=True)
+    slack = {"day": 0, "week": 3, "month": 15}[unit]
+    center = published + dt.timedelta(days=days)
+    span = (center - dt.timedelta(days=slack), center + dt.timedelta(days=slack))
+    return DateFact(m.group(), m.start(), m.end(), (), span=span, relative=True, ahead=True)
 
 
 def _quarter(kind: str, m: re.Match[str]) -> DateFact | None:
@@ -423,6 +454,10 @@ def _needed(text: str) -> set[str]:
         kinds.add("period")
     if " ago" in low:
         kinds.add("ago")
+    if any(w in low for w in ("within ", "in ", "over ")) and any(
+        u in low for u in ("day", "week", "month", "year")
+    ):
+        kinds.add("ahead")
     return kinds
 
 
@@ -436,7 +471,7 @@ def _candidates(text: str, published: dt.date | None, is_claim: bool) -> Iterato
                 continue
             if kind == "weekday":
                 yield _weekday(m, published, is_claim)
-            elif kind in ("day", "period", "ago"):
+            elif kind in ("day", "period", "ago", "ahead"):
                 yield _relative(kind, m, published)
             elif kind in ("quarter", "half"):
                 yield _quarter(kind, m)
@@ -445,7 +480,7 @@ def _candidates(text: str, published: dt.date | None, is_claim: bool) -> Iterato
 
 
 _TRIGGER = re.compile(
-    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|[Tt]o(?:day|morrow|night)|week"
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|days?\b|[Tt]o(?:day|morrow|night)|week"
     r"|month|year|quarter|Q[1-4]|H[12]|half"
 )
 
@@ -476,6 +511,46 @@ def _split_years(fact: DateFact) -> list[DateFact]:
     if years is None:
         return [fact]
     return [DateFact(fact.surface, fact.start, fact.end, (("year", y),)) for y in years]
+
+
+def later_than(fact: DateFact, published: dt.date | None) -> bool | None:
+    """Whether ``fact`` reaches past the passage's date ``published`` (some of the time it
+    names is after it): True for a forward expression ("within three years", "next year")
+    or a date that ends after it; False for one that ends on or before it ("in 2017", the
+    day it was published); None when it cannot be told (no date, no year)."""
+    if fact.ahead:
+        return True
+    last = _last_day(fact)
+    if last is None or published is None:
+        return None
+    return last > published
+
+
+def _last_day(fact: DateFact) -> dt.date | None:
+    ends = []
+    for view in fact.views():
+        if "date" in view:
+            ends.append(view["date"])
+        elif "span" in view:
+            ends.append(view["span"][1])
+        elif "year" in view:
+            ends.append(_period_end(view))
+    return max(ends) if ends else None
+
+
+def _period_end(view: View) -> dt.date:
+    """The last day of the year, half, quarter or month a view names."""
+    year = view["year"]
+    if "month" in view:
+        month = view["month"]
+    elif "quarter" in view:
+        month = view["quarter"] * 3
+    elif "half" in view:
+        month = view["half"] * 6
+    else:
+        month = 12
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def parse_published(value: str | None) -> dt.date | None:

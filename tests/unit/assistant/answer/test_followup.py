@@ -185,6 +185,21 @@ def test_a_pronoun_follow_up_prefers_the_cited_document(sample_assistant: Assist
     assert follow.passages[0].doc_id == BYD_DOC
 
 
+def test_when_will_it_open_is_answered_about_the_bound_plant(sample_assistant: Assistant) -> None:
+    """The README's example: the Szeged article says production begins "within about three
+    years"; its "Update (July 2024)" line about the Rayong plant in Thailand is about
+    another plant, and was the answer before (issue 25)."""
+    chat = sample_assistant.conversations("followups-open").new()
+    chat.ask(BYD)
+    follow = chat.ask("When will it open?")
+    assert follow.standalone_question == "When will BYD's first European car plant in Szeged open?"
+    assert not follow.refused
+    assert follow.short_answer == "within about three years"
+    assert [c.doc_id for c in follow.citations] == [BYD_DOC]
+    assert "within about three years" in follow.citations[0].quote
+    assert "Rayong" not in follow.text and "July 2024" not in follow.text
+
+
 def test_a_new_question_in_a_conversation_is_answered_as_alone(
     sample_assistant: Assistant,
 ) -> None:
@@ -228,6 +243,12 @@ def test_fragments_and_imperatives_still_follow_up(question: str) -> None:
     assert heuristic_standalone(question, BYD_TURN) != question
 
 
+def test_a_pronoun_after_of_or_with_points_past_the_question_s_which_phrase() -> None:
+    state = [user("Which country had an earthquake?"), reply("China [1]")]
+    out = heuristic_standalone("A quake struck which remote region of it?", state)
+    assert out == "A quake struck which remote region of China?"
+
+
 def test_a_pronoun_after_a_preposition_or_beside_a_number_still_points_back() -> None:
     state = [user("Which state has the most wildfires?"), reply("California [1]")]
     out = heuristic_standalone("Which blaze is now the largest wildfire in it?", state)
@@ -235,3 +256,68 @@ def test_a_pronoun_after_a_preposition_or_beside_a_number_still_points_back() ->
     maker = [user("Which automaker is recalling SUVs?"), reply("Ford [1]")]
     out = heuristic_standalone("Why did it recall nearly 700,000 SUVs this week?", maker)
     assert out == "Why did Ford recall nearly 700,000 SUVs this week?"
+
+
+PLANT = "BYD's first European car plant in Szeged"
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("When will it open in Hungary?", f"When will {PLANT} open in Hungary?"),
+        ("How much will it cost in euros?", f"How much will {PLANT} cost in euros?"),
+    ],
+)
+def test_a_pronoun_subject_points_back_whatever_the_question_names_after_it(
+    question: str, bound: str
+) -> None:
+    assert heuristic_standalone(question, BYD_TURN) == bound
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is it true that Tesla cut prices in China?",
+        "How long has it been since Tesla opened its Shanghai plant?",
+        "How much will it cost to build a Tesla plant in Mexico?",
+        "Tesla said it would cut prices in China?",
+    ],
+)
+def test_an_it_that_stands_for_nothing_or_for_the_question_s_own_name_is_new(
+    question: str,
+) -> None:
+    assert heuristic_standalone(question, BYD_TURN) == question
+
+
+def test_a_which_phrase_before_a_subject_pronoun_is_what_it_asks_for() -> None:
+    maker = [user("Tell me about Tesla."), reply("Tesla makes electric cars. [1]")]
+    out = heuristic_standalone("Which new product did it debut at an event this week?", maker)
+    assert out == "Which new product did Tesla debut at an event this week?"
+    own = heuristic_standalone(
+        "Which large retailer announced it will stop selling e-bikes?", maker
+    )
+    assert own == "Which large retailer announced it will stop selling e-bikes?"
+
+
+def test_an_imperative_opener_is_no_name() -> None:
+    about = [user("Tell me about Ford."), reply("Ford is recalling SUVs. [1]")]
+    out = heuristic_standalone("Why did it recall nearly 700,000 SUVs this week?", about)
+    assert out == "Why did Ford recall nearly 700,000 SUVs this week?"
+
+
+@pytest.mark.parametrize(
+    ("quote", "question", "named"),
+    [
+        ("Search crews in Australia found carp.", "Which country has carp?", "Australia"),
+        ("New Zealand unveiled a slogan.", "Which country has a slogan?", "New Zealand"),
+        ("Two California cities were hit by storms.", "Which state had storms?", "California"),
+        ("Japanese buyers chose Xiaomi.", "Which brand won buyers?", "Xiaomi"),
+    ],
+)
+def test_without_a_short_answer_it_is_the_first_name_the_claims_analysis_reads(
+    quote: str, question: str, named: str
+) -> None:
+    history = [user(question), reply(f"{quote} [1]", citations=[{"doc_id": "d", "quote": quote}])]
+    assert heuristic_standalone("Why did it make the news?", history) == (
+        f"Why did {named} make the news?"
+    )

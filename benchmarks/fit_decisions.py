@@ -89,6 +89,8 @@ from assistant.answer.short_answer import (
     SHOW_FEATURES,
     SPAN_FEATURES,
     SpanCandidate,
+    displayed,
+    entity_probabilities,
     show_features,
     span_candidates,
 )
@@ -329,18 +331,22 @@ def fit_span(
     def shown(r: tuple[Item, list[SpanCandidate], np.ndarray, bool]) -> tuple[list[float], bool]:
         p = m.prob(np.asarray([c.features for c in r[1]]))
         order = np.argsort(-p, kind="stable")
-        return show_features([float(p[i]) for i in order]), bool(r[2][order[0]])
+        ranked = [(r[1][i], float(p[i])) for i in order]
+        return show_features(entity_probabilities(ranked)), _span_right(
+            displayed(ranked).span.text, r[0].answer
+        )
 
     # The show model: is the best candidate right, from its probability and its lead?
     sx, sy = zip(*(shown(r) for r in fit), strict=True)
     show = fit_logistic(np.asarray(sx), np.asarray(sy), SHOW_FEATURES)
 
     def outcome(r: tuple[Item, list[SpanCandidate], np.ndarray, bool]) -> tuple[float, bool, bool]:
-        it, cands, labels, quotes_ok = r
+        it, cands, _labels, quotes_ok = r
+        features, right = shown(r)
         p = m.prob(np.asarray([c.features for c in cands]))
         i = int(np.argmax(p))
-        short_ok = bool(labels[i]) or contains(cands[i].sentence.text, it.answer)
-        return float(show.prob(np.asarray(shown(r)[0]))[0]), short_ok, quotes_ok
+        short_ok = right or contains(cands[i].sentence.text, it.answer)
+        return float(show.prob(np.asarray(features))[0]), short_ok, quotes_ok
 
     fit_out = [outcome(r) for r in fit]
 

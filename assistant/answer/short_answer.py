@@ -102,29 +102,30 @@ def span_candidates(
     sources: Sequence[str] = (),
 ) -> list[SpanCandidate]:
     """Every candidate of the asked kind in the top evidence sentences, with its features
-    (acronyms folded into the names they abbreviate). A question naming ``sources``
+    (acronyms and surnames folded into the names they stand for: "SBF" and "Bankman-Fried"
+    are "Sam Bankman-Fried" when it is a candidate too). A question naming ``sources``
     takes its candidates from their sentences when it can."""
     own = [s for s in scored if passages[s.passage].source in sources]
     scored = own or scored
     if qa.kind is None or not scored:
         return []
     found_in: list[tuple[ScoredSentence, int, Span, list[Span]]] = []
-    docs: dict[str, set[str]] = {}
     for rank, s in enumerate(scored[:TOP]):
         passage = passages[s.passage]
         spans = new_spans(qa, s.text, qa.kind, passage.published_at)
         spans = [sp for sp in spans if _plausible(sp, s, passage)]
         for sp in spans:
-            counted = _counted(qa.text, s.text, sp)
-            docs.setdefault(key(counted.text), set()).add(passage.doc_id)
-            found_in.append((s, rank, counted, spans))
-    full_of = _acronyms({key(sp.text): sp.text for _s, _r, sp, _a in found_in})
+            found_in.append((s, rank, _counted(qa.text, s.text, sp), spans))
+    texts = {key(sp.text): sp.text for _s, _r, sp, _a in found_in}
+    full_of = {**_surnames(texts), **_acronyms(texts)}
     keys = [full_of.get(key(sp.text), key(sp.text)) for _s, _r, sp, _a in found_in]
+    docs: dict[str, set[str]] = {}  # the documents naming each entity, in any of its forms
+    for (s, _r, _sp, _a), k in zip(found_in, keys, strict=True):
+        docs.setdefault(k, set()).add(passages[s.passage].doc_id)
     rivals = 1.0 / max(len(set(keys)), 1)
     out = []
     for (s, rank, sp, spans), k in zip(found_in, keys, strict=True):
-        votes = len(docs.get(k, set()) | docs.get(key(sp.text), set())) - 1
-        feats = (*_features(qa, s, rank, sp, spans, votes, passages), rivals)
+        feats = (*_features(qa, s, rank, sp, spans, len(docs[k]) - 1, passages), rivals)
         out.append(SpanCandidate(sp, s, feats, k))
     return out
 
@@ -189,19 +190,33 @@ def find_short_answer(
     if not ranked:
         return None
     show = model("show")
-    p = float(show.prob(np.asarray(show_features([p for _c, p in ranked])))[0])
+    p = float(show.prob(np.asarray(show_features(entity_probabilities(ranked))))[0])
     if p < show.threshold:
         return None
-    best = ranked[0][0]
-    # the spelled-out name's own sentence names it in full
-    full = [c for c, _p in ranked if c.key == best.key and key(c.span.text) == best.key]
-    if full and key(best.span.text) != best.key:
-        best = full[0]
+    best = displayed(ranked)
     return ShortAnswer(best.span.text, best.sentence, p)
 
 
+def displayed(ranked: Sequence[tuple[SpanCandidate, float]]) -> SpanCandidate:
+    """The best candidate as shown: its spelled-out mention, from that mention's own
+    sentence, when the best is an acronym or a surname ("SBF", "Bankman-Fried")."""
+    best = ranked[0][0]
+    full = [c for c, _p in ranked if c.key == best.key and key(c.span.text) == best.key]
+    return full[0] if full and key(best.span.text) != best.key else best
+
+
+def entity_probabilities(ranked: Sequence[tuple[SpanCandidate, float]]) -> list[float]:
+    """The best probability of each distinct entity (candidates of one key are one thing
+    named several times), best first, from candidates ranked best first."""
+    best: dict[str, float] = {}
+    for c, p in ranked:
+        best.setdefault(c.key, p)
+    return list(best.values())
+
+
 def show_features(probabilities: Sequence[float]) -> list[float]:
-    """The :data:`SHOW_FEATURES` of candidates whose probabilities are given, best first."""
+    """The :data:`SHOW_FEATURES` of distinct entities whose probabilities are given, best
+    first (:func:`entity_probabilities`): the lead is over the next *other* entity."""
     best = probabilities[0]
     second = probabilities[1] if len(probabilities) > 1 else 0.0
     return [best, best - second, float(np.log1p(len(probabilities)))]
@@ -232,6 +247,19 @@ def _acronyms(texts: dict[str, str]) -> dict[str, str]:
             full = next((f for f, t in texts.items() if f != k and _initials(t) == text), None)
             if full is not None:
                 out[k] = full
+    return out
+
+
+def _surnames(texts: dict[str, str]) -> dict[str, str]:
+    """One-word name key → the key of the one longer name that ends with it ("bankman-fried"
+    → "sam bankman-fried", "kane" → "harry kane"), when both occur."""
+    out = {}
+    for k in texts:
+        if " " in k:
+            continue
+        longer = [f for f in texts if " " in f and f.rsplit(" ", 1)[1] == k]
+        if len(longer) == 1:
+            out[k] = longer[0]
     return out
 
 

@@ -14,6 +14,8 @@ from assistant.answer.question import analyse_question
 from assistant.answer.short_answer import (
     ShortAnswer,
     SpanCandidate,
+    displayed,
+    entity_probabilities,
     find_short_answer,
     ranked_candidates,
     reads_as_person,
@@ -159,3 +161,28 @@ def test_an_acronym_is_answered_with_the_name_it_abbreviates(scorer: SupportScor
     found = _short_answer(scorer, "Which automaker is ending its robotaxi program?", text, "Exit")
     assert found.text == "General Motors", found
     assert found.sentence.text.startswith("General Motors is ending")
+
+
+def test_a_surname_is_one_entity_with_the_full_name_and_answered_with_it(
+    scorer: SupportScorer,
+) -> None:
+    text = (
+        "Bankman-Fried was accused of fraud at the trial in New York. "
+        "Prosecutors said Bankman-Fried took customer money from the exchange. "
+        "Sam Bankman-Fried, who founded the FTX exchange, denies the charges."
+    )
+    question = "Who is the founder accused of taking customer money from the exchange?"
+    passages = [Passage("c", "d", text, "Trial", "Wire", None, None, 0, len(text), 1.0)]
+    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    assert {c.key for c, _p in ranked if "bankman" in c.key} == {"sam bankman-fried"}
+    # the show model reads one probability per entity: the lead is over another one
+    assert len(entity_probabilities(ranked)) == len({c.key for c, _p in ranked})
+    assert displayed(ranked).span.text == "Sam Bankman-Fried"
+
+
+def test_a_surname_two_full_names_end_with_is_left_alone(scorer: SupportScorer) -> None:
+    text = "Tim Cook and Mary Cook spoke. Cook said the plant would open in May."
+    passages = [Passage("c", "d", text, "Plant", "Wire", None, None, 0, len(text), 1.0)]
+    question = "Who said the plant would open in May?"
+    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    assert "cook" in {c.key for c, _p in ranked}

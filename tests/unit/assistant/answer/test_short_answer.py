@@ -104,6 +104,14 @@ def _best(
     return ranked[0]
 
 
+def _ranked(
+    scorer: SupportScorer, question: str, text: str, title: str
+) -> list[tuple[SpanCandidate, float]]:
+    """The candidates for ``question`` from one undated passage ``text``, most probable first."""
+    passages = [Passage("c", "d", text, title, "Wire", None, None, 0, len(text), 1.0)]
+    return ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+
+
 def _short_answer(scorer: SupportScorer, question: str, text: str, title: str) -> ShortAnswer:
     """The short answer to ``question`` from one undated passage ``text``."""
     passages = [Passage("c", "d", text, title, "Wire", None, None, 0, len(text), 1.0)]
@@ -125,8 +133,7 @@ def test_a_persons_name_is_not_the_company_asked_for(scorer: SupportScorer) -> N
         "the plan, Brankin warned."
     )
     question = "Which car company has criticised the decision to delay the 2030 ban?"
-    passages = [Passage("c", "d", text, "Ban delay", "Wire", None, None, 0, len(text), 1.0)]
-    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    ranked = _ranked(scorer, question, text, "Ban delay")
     assert ranked[0][0].span.text == "Volta Motors", ranked
     # the chair's name ranks below the company's, and far below the short answer's threshold
     assert all(p < model("span").threshold for c, p in ranked if "Brankin" in c.span.text)
@@ -172,8 +179,7 @@ def test_a_surname_is_one_entity_with_the_full_name_and_answered_with_it(
         "Sam Bankman-Fried, who founded the FTX exchange, denies the charges."
     )
     question = "Who is the founder accused of taking customer money from the exchange?"
-    passages = [Passage("c", "d", text, "Trial", "Wire", None, None, 0, len(text), 1.0)]
-    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    ranked = _ranked(scorer, question, text, "Trial")
     assert {c.key for c, _p in ranked if "bankman" in c.key} == {"sam bankman-fried"}
     # the show model reads one probability per entity: the lead is over another one
     assert len(entity_probabilities(ranked)) == len({c.key for c, _p in ranked})
@@ -182,7 +188,5 @@ def test_a_surname_is_one_entity_with_the_full_name_and_answered_with_it(
 
 def test_a_surname_two_full_names_end_with_is_left_alone(scorer: SupportScorer) -> None:
     text = "Tim Cook and Mary Cook spoke. Cook said the plant would open in May."
-    passages = [Passage("c", "d", text, "Plant", "Wire", None, None, 0, len(text), 1.0)]
-    question = "Who said the plant would open in May?"
-    ranked = ranked_candidates(question, best_sentences(question, passages, scorer), passages)
+    ranked = _ranked(scorer, "Who said the plant would open in May?", text, "Plant")
     assert "cook" in {c.key for c, _p in ranked}

@@ -20,7 +20,7 @@ from typing import Any, cast
 import gradio as gr
 
 from assistant import Conversation, EvchatError, HistoryUnavailableError
-from ui import answer_view, forms, open_document
+from ui import answer_view, cited_page, forms, open_document
 from ui.api import (
     AnswerJSON,
     ChatJSON,
@@ -130,7 +130,9 @@ class HistoryHandlers:
         collection = chat.collection
         opener = None
         if collection in self.bots.names():
-            opener = open_document.control(self.bots.get(collection))
+            bot = self.bots.get(collection)
+            # as under a live answer: the Open the document link, then the cited PDF page
+            opener = answer_view.joined(open_document.control(bot), cited_page.viewer(bot))
         else:
             gr.Warning(f"This conversation's collection {collection!r} no longer exists.")
             collection = current

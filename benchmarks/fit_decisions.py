@@ -72,6 +72,7 @@ from tqdm import tqdm
 
 from assistant.answer.choices import CHOICE_FEATURES, clean_choices, option_evidence
 from assistant.answer.claims.dates import parse_published
+from assistant.answer.claims.lexicon import VERDICT_WORDS
 from assistant.answer.decisions import LogisticModel
 from assistant.answer.evidence import (
     PRESELECT,
@@ -106,8 +107,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "eval"
 OUT = REPO / "assistant" / "answer" / "decisions.json"
 TRIVIAL = frozenset({"yes", "no", "true", "false", "similar", "different", "same"})
-YES = frozenset({"yes", "true", "agree", "consistent", "similar", "same"})
-NO = frozenset({"no", "false", "disagree", "inconsistent", "different"})
+# gold verdicts: yes/no and the comparison words the answer itself may use (VERDICT_WORDS)
+YES = frozenset({"yes", "true"} | {w for w, agrees in VERDICT_WORDS.items() if agrees})
+NO = frozenset({"no", "false"} | {w for w, agrees in VERDICT_WORDS.items() if not agrees})
 C = 1.0  # scikit-learn's default L2 strength; the figures on the check parts judge it
 
 
